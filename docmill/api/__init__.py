@@ -1,0 +1,1 @@
+"""The REST API, /health, /ready, /metrics and the static web UI (FastAPI)."""

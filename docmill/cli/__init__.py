@@ -1,0 +1,1 @@
+"""The `docmill` command (Typer + Rich)."""

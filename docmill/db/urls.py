@@ -1,0 +1,26 @@
+"""Database URL forms: libpq (psycopg) and SQLAlchemy (postgresql+psycopg)."""
+
+from __future__ import annotations
+
+import re
+
+_SCHEME = re.compile(r"^(postgres|postgresql)(\+[a-z0-9_]+)?://", re.IGNORECASE)
+
+
+def to_libpq(url: str) -> str:
+    """postgresql://… for psycopg and psql, whatever driver suffix the user wrote."""
+    return _SCHEME.sub("postgresql://", url, count=1)
+
+
+def to_sqlalchemy(url: str) -> str:
+    """postgresql+psycopg://… for SQLAlchemy."""
+    return _SCHEME.sub("postgresql+psycopg://", url, count=1)
+
+
+def is_postgres_url(url: str) -> bool:
+    return bool(_SCHEME.match(url))
+
+
+def redact(url: str) -> str:
+    """The URL with any password replaced, for logs and messages."""
+    return re.sub(r"(://[^:/@?]+):[^@/?]*@", r"\1:***@", url)

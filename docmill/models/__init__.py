@@ -1,0 +1,28 @@
+"""SQLAlchemy 2 typed models. Migrations (docmill/db/migrations) own the schema, enums included."""
+
+from docmill.models.auth import ApiToken, LoginSession, User
+from docmill.models.base import ACTIVE_STATUSES, Base, QueueStatus, SuggestionStatus
+from docmill.models.category import Category
+from docmill.models.chunk import Chunk
+from docmill.models.document import Document
+from docmill.models.feed import Feed, FeedItem
+from docmill.models.library import LibrarySuggestion
+from docmill.models.queue import QueueRow, StageControl
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ApiToken",
+    "Base",
+    "Category",
+    "Chunk",
+    "Document",
+    "Feed",
+    "FeedItem",
+    "LibrarySuggestion",
+    "LoginSession",
+    "QueueRow",
+    "QueueStatus",
+    "StageControl",
+    "SuggestionStatus",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The processing pipeline: the stage registry, the queue engine and the worker."""

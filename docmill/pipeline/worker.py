@@ -1,0 +1,376 @@
+"""The worker process: claims rows per stage, runs the stage, completes and chains them.
+
+Threads, per process:
+- runners: `concurrency` per stage; each claims a batch, runs it (sandboxed stages in a child process
+  per runner), then finishes the whole batch in one transaction;
+- a heartbeat thread extending the leases of every held row, running stale recovery periodically and
+  warning about rows whose stage this code does not know;
+- a listener on LISTEN docmill_queue that wakes the runners of a stage (polling is the fallback).
+
+SIGTERM / stop(): runners stop claiming; in-flight batches get `grace_s` to finish, then their rows are
+released back to pending (the attempt is not spent) and the process exits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from docmill.config import Settings, get_settings
+from docmill.db.check import require_compatible_schema
+from docmill.db.engine import Database
+from docmill.errors import BackendUnavailableError, PermanentStageError
+from docmill.models import Document
+from docmill.pipeline import queue
+from docmill.pipeline.registry import STAGE_NAMES, StageSpec
+from docmill.pipeline.sandbox import Sandbox
+from docmill.stages.base import StageContext, StageHandler
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "docmill_queue"
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def load_handler(spec: StageSpec) -> StageHandler:
+    module_name, _, attr = spec.handler.partition(":")
+    handler = getattr(importlib.import_module(module_name), attr)
+    if not isinstance(handler, StageHandler):
+        raise TypeError(f"{spec.handler} is not a StageHandler")
+    return handler
+
+
+@dataclass
+class Outcome:
+    kind: str  # ok | permanent | defer | error
+    result: Any = None
+    message: str = ""
+
+
+@dataclass
+class _Held:
+    """Rows this worker holds, by lease length, for the heartbeat."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    rows: dict[int, float] = field(default_factory=dict)
+
+    def add(self, ids: Sequence[int], lease_s: float) -> None:
+        with self.lock:
+            for i in ids:
+                self.rows[i] = lease_s
+
+    def remove(self, ids: Sequence[int]) -> None:
+        with self.lock:
+            for i in ids:
+                self.rows.pop(i, None)
+
+    def by_lease(self) -> dict[float, list[int]]:
+        with self.lock:
+            out: dict[float, list[int]] = {}
+            for i, lease in self.rows.items():
+                out.setdefault(lease, []).append(i)
+            return out
+
+    def all(self) -> list[int]:
+        with self.lock:
+            return list(self.rows)
+
+
+class Worker:
+    def __init__(
+        self,
+        db: Database,
+        stages: Sequence[StageSpec],
+        *,
+        settings: Settings | None = None,
+        concurrency: int | None = None,
+        worker_id: str | None = None,
+        handlers: dict[str, StageHandler] | None = None,
+        handler_targets: dict[str, str] | None = None,
+        grace_s: float = 30.0,
+        check_schema: bool = True,
+    ) -> None:
+        self.db = db
+        self.stages = list(stages)
+        self.settings = settings or get_settings()
+        self.concurrency = concurrency or self.settings.worker_concurrency
+        self.worker_id = worker_id or new_worker_id()
+        self.grace_s = grace_s
+        self.check_schema = check_schema
+        self.ctx = StageContext(settings=self.settings, worker_id=self.worker_id)
+        self._handlers = dict(handlers or {})
+        self._targets = dict(handler_targets or {})
+        # An injected handler runs in-process unless a sandbox target is given for it too.
+        self._inline = {name for name in self._handlers if name not in self._targets}
+        self._stopping = threading.Event()
+        self._wake = {s.name: threading.Event() for s in self.stages}
+        self._held = _Held()
+        self._threads: list[threading.Thread] = []
+        self._busy: dict[str, int] = {}
+        self._busy_lock = threading.Lock()
+        self.processed = 0
+
+    # ---- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.check_schema:
+            require_compatible_schema(self.db.url)
+        for spec in self.stages:
+            self.handler_for(spec)  # fail fast on a broken handler import
+            for slot in range(self.concurrency or spec.concurrency):
+                t = threading.Thread(
+                    target=self._runner, args=(spec, slot), name=f"run-{spec.name}-{slot}", daemon=True
+                )
+                self._threads.append(t)
+        self._threads.append(threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True))
+        self._threads.append(threading.Thread(target=self._listen_loop, name="listener", daemon=True))
+        for t in self._threads:
+            t.start()
+        log.info("worker %s running stages %s", self.worker_id, ", ".join(s.name for s in self.stages))
+
+    def stop(self) -> None:
+        self._stopping.set()
+        for ev in self._wake.values():
+            ev.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def join(self) -> None:
+        """Wait for runners after stop(): up to grace_s, then release what is still held."""
+        deadline = time.monotonic() + self.grace_s
+        for t in self._threads:
+            if t.name.startswith("run-"):
+                t.join(max(0.0, deadline - time.monotonic()))
+        leftover = self._held.all()
+        if leftover:
+            log.warning("releasing %d rows still in flight after the %.0f s grace period", len(leftover), self.grace_s)
+            try:
+                with self.db.connect() as conn:
+                    queue.release(conn, leftover, self.worker_id)
+                    conn.commit()
+            except Exception as exc:  # the lease will expire and recovery will take them
+                log.error("could not release rows (%s); stale recovery will return them", exc)
+
+    def run_forever(self) -> None:
+        self.start()
+        try:
+            while not self._stopping.wait(1.0):
+                pass
+        finally:
+            self.stop()
+            self.join()
+
+    # ---- handlers -------------------------------------------------------------------------------
+    def handler_for(self, spec: StageSpec) -> StageHandler:
+        if spec.name not in self._handlers:
+            self._handlers[spec.name] = load_handler(spec)
+        return self._handlers[spec.name]
+
+    def _target(self, spec: StageSpec) -> str:
+        return self._targets.get(spec.name) or f"{spec.handler}.run"
+
+    # ---- runner ---------------------------------------------------------------------------------
+    def _runner(self, spec: StageSpec, slot: int) -> None:
+        sandbox = (
+            Sandbox(
+                memory_limit_mb=spec.memory_limit_mb,
+                name=f"{spec.name} sandbox",
+                preload=(self._target(spec).partition(":")[0],),
+            )
+            if spec.sandboxed and spec.name not in self._inline
+            else None
+        )
+        conn: psycopg.Connection[Any] | None = None
+        idle = self.settings.worker_poll_interval
+        try:
+            while not self.stopping:
+                try:
+                    if conn is None or conn.closed:
+                        conn = self.db.connect()
+                    jobs = queue.claim(conn, spec.name, spec.batch_size, self.worker_id, spec.lease_s)
+                    conn.commit()
+                except psycopg.Error as exc:
+                    log.warning("claim for %s failed (%s); retrying", spec.name, str(exc).strip())
+                    if conn is not None:
+                        conn.close()
+                    conn = None
+                    self._stopping.wait(min(idle, 2.0))
+                    continue
+                if not jobs:
+                    self._wake[spec.name].wait(idle)
+                    self._wake[spec.name].clear()
+                    continue
+                self._held.add([j.id for j in jobs], spec.lease_s)
+                try:
+                    self._process_batch(spec, jobs, sandbox)
+                finally:
+                    self._held.remove([j.id for j in jobs])
+        finally:
+            if sandbox is not None:
+                sandbox.close()
+            if conn is not None:
+                conn.close()
+
+    def _run_one(self, spec: StageSpec, handler: StageHandler, job: queue.Job, sandbox: Sandbox | None) -> Outcome:
+        try:
+            with self.db.session() as session:
+                document = session.get(Document, job.document_id)
+                if document is None or document.deleted_at is not None:
+                    return Outcome("ok", None, "document deleted")
+                payload = handler.prepare(self.ctx, session, document)
+            if sandbox is not None:
+                result = sandbox.call(
+                    self._target(spec), payload, timeout_s=spec.timeout_s, cpu_limit_s=spec.cpu_limit_s
+                )
+            else:
+                result = handler.run(payload)
+            return Outcome("ok", result)
+        except PermanentStageError as exc:
+            return Outcome("permanent", message=str(exc))
+        except BackendUnavailableError as exc:
+            return Outcome("defer", message=str(exc))
+        except Exception as exc:
+            log.exception("stage %s failed for document %s", spec.name, job.document_id)
+            return Outcome("error", message=f"{type(exc).__name__}: {str(exc).strip() or 'no details'}")
+
+    def _process_batch(self, spec: StageSpec, jobs: list[queue.Job], sandbox: Sandbox | None) -> None:
+        handler = self.handler_for(spec)
+        outcomes: list[tuple[queue.Job, Outcome]] = []
+        for i, job in enumerate(jobs):
+            if self.stopping:  # shutting down: give the rest back untouched
+                rest = [j.id for j in jobs[i:]]
+                with self.db.connect() as conn:
+                    queue.release(conn, rest, self.worker_id)
+                    conn.commit()
+                break
+            outcomes.append((job, self._run_one(spec, handler, job, sandbox)))
+        self._finish(spec, handler, outcomes)
+        self.processed += len(outcomes)
+
+    def _finish(self, spec: StageSpec, handler: StageHandler, outcomes: list[tuple[queue.Job, Outcome]]) -> None:
+        """One transaction: store results, complete and chain, record failures."""
+        has_store = type(handler).store is not StageHandler.store
+        for attempt in range(3):
+            try:
+                with self.db.session() as session, session.begin():
+                    held = queue.lock_held(session, [j.id for j, _ in outcomes], self.worker_id)
+                    done: list[queue.Job] = []
+                    notes: list[str | None] = []
+                    for job, outcome in outcomes:
+                        if job.id not in held:
+                            log.warning("lost the lease on row %s (%s); its result is dropped", job.id, spec.name)
+                            continue
+                        if outcome.kind == "ok":
+                            note: str | None = outcome.message or None
+                            if has_store and outcome.message != "document deleted":
+                                try:
+                                    with session.begin_nested():
+                                        document = session.get(Document, job.document_id)
+                                        if document is not None:
+                                            note = handler.store(self.ctx, session, document, outcome.result) or note
+                                        session.flush()
+                                except PermanentStageError as exc:
+                                    queue.fail(session, job, self.worker_id, str(exc), permanent=True)
+                                    continue
+                                except Exception as exc:
+                                    log.exception(
+                                        "storing %s result for document %s failed", spec.name, job.document_id
+                                    )
+                                    queue.fail(session, job, self.worker_id, f"{type(exc).__name__}: {exc}")
+                                    continue
+                            done.append(job)
+                            notes.append(note)
+                        elif outcome.kind == "permanent":
+                            queue.fail(session, job, self.worker_id, outcome.message, permanent=True)
+                        elif outcome.kind == "defer":
+                            queue.defer(session, job, self.worker_id, outcome.message)
+                        else:
+                            queue.fail(session, job, self.worker_id, outcome.message)
+                    queue.complete(session, done, self.worker_id, notes)
+                return
+            except Exception as exc:
+                log.error("finishing a %s batch failed (%s); attempt %d of 3", spec.name, exc, attempt + 1)
+                time.sleep(0.5 * (attempt + 1))
+        # The rows stay held; their leases expire and stale recovery retries them.
+
+    # ---- heartbeat, recovery, unknown stages ----------------------------------------------------
+    def _heartbeat_loop(self) -> None:
+        leases = [s.lease_s for s in self.stages] or [60.0]
+        interval = max(0.5, min(leases) / 3)
+        next_recovery = time.monotonic()
+        next_unknown_check = time.monotonic()
+        conn: psycopg.Connection[Any] | None = None
+        first = True
+        while True:
+            if self.stopping:
+                if not self._held.all():
+                    break
+                time.sleep(min(interval, 1.0))
+            elif not first:
+                self._stopping.wait(interval)
+            first = False
+            try:
+                if conn is None or conn.closed:
+                    conn = self.db.connect()
+                for lease_s, ids in self._held.by_lease().items():
+                    queue.heartbeat(conn, ids, self.worker_id, lease_s)
+                conn.commit()
+                now = time.monotonic()
+                if now >= next_recovery and not self.stopping:
+                    queue.recover_stale(conn)
+                    conn.commit()
+                    next_recovery = now + self.settings.recovery_interval
+                if now >= next_unknown_check:
+                    self._warn_unknown_stages(conn)
+                    next_unknown_check = now + 60
+            except psycopg.Error as exc:
+                log.warning("heartbeat failed (%s); retrying", str(exc).strip())
+                if conn is not None:
+                    conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    def _warn_unknown_stages(self, conn: psycopg.Connection[Any]) -> None:
+        rows = conn.execute(
+            "SELECT stage::text, count(*) FROM processing_queue "
+            "WHERE status = 'pending' AND stage::text <> ALL(%s) GROUP BY 1",
+            (list(STAGE_NAMES),),
+        ).fetchall()
+        conn.commit()
+        for stage, count in rows:
+            log.warning(
+                "%d pending rows have stage %r, which this worker does not know; they are skipped — "
+                "upgrade this worker to the version that added the stage",
+                count,
+                stage,
+            )
+
+    # ---- wake-ups -------------------------------------------------------------------------------
+    def _listen_loop(self) -> None:
+        while not self.stopping:
+            try:
+                with self.db.connect(autocommit=True) as conn:
+                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    while not self.stopping:
+                        for note in conn.notifies(timeout=1.0):
+                            event = self._wake.get(note.payload)
+                            if event is not None:
+                                event.set()
+            except Exception as exc:  # polling covers the gap
+                log.debug("listener reconnecting after %s", exc)
+                self._stopping.wait(2.0)
