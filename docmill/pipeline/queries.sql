@@ -14,7 +14,7 @@ WITH wanted AS (
     INSERT INTO processing_queue (document_id, stage, priority, run_after)
     SELECT document_id, stage, %(priority)s, coalesce(%(run_after)s::timestamptz, now())
     FROM wanted
-    ORDER BY ord
+    ORDER BY document_id, stage  -- one global order, so concurrent enqueues cannot deadlock
     ON CONFLICT (document_id, stage) WHERE status IN ('pending', 'processing') DO NOTHING
     RETURNING id, document_id, stage
 ), superseded AS (

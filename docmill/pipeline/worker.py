@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+import sqlalchemy.exc
 
 from docmill.config import Settings, get_settings
 from docmill.db.check import require_compatible_schema
@@ -55,7 +56,7 @@ def load_handler(spec: StageSpec) -> StageHandler:
 
 @dataclass
 class Outcome:
-    kind: str  # ok | permanent | defer | error
+    kind: str  # ok | permanent | defer | release | error
     result: Any = None
     message: str = ""
 
@@ -217,6 +218,10 @@ class Worker:
                 self._held.add([j.id for j in jobs], spec.lease_s)
                 try:
                     self._process_batch(spec, jobs, sandbox)
+                except Exception:
+                    # Never let a runner die: the rows' leases expire and stale recovery retries them.
+                    log.exception("a %s batch could not be finished", spec.name)
+                    self._stopping.wait(1.0)
                 finally:
                     self._held.remove([j.id for j in jobs])
         finally:
@@ -243,6 +248,10 @@ class Worker:
             return Outcome("permanent", message=str(exc))
         except BackendUnavailableError as exc:
             return Outcome("defer", message=str(exc))
+        except (psycopg.OperationalError, sqlalchemy.exc.OperationalError) as exc:
+            # the database went away mid-job: give the row back without spending the attempt
+            log.warning("database unavailable while running %s: %s", spec.name, str(exc).strip().splitlines()[0])
+            return Outcome("release", message=str(exc))
         except Exception as exc:
             log.exception("stage %s failed for document %s", spec.name, job.document_id)
             return Outcome("error", message=f"{type(exc).__name__}: {str(exc).strip() or 'no details'}")
@@ -264,7 +273,7 @@ class Worker:
     def _finish(self, spec: StageSpec, handler: StageHandler, outcomes: list[tuple[queue.Job, Outcome]]) -> None:
         """One transaction: store results, complete and chain, record failures."""
         has_store = type(handler).store is not StageHandler.store
-        for attempt in range(3):
+        for attempt in range(5):
             try:
                 with self.db.session() as session, session.begin():
                     held = queue.lock_held(session, [j.id for j, _ in outcomes], self.worker_id)
@@ -298,13 +307,15 @@ class Worker:
                             queue.fail(session, job, self.worker_id, outcome.message, permanent=True)
                         elif outcome.kind == "defer":
                             queue.defer(session, job, self.worker_id, outcome.message)
+                        elif outcome.kind == "release":
+                            queue.release(session, [job.id], self.worker_id)
                         else:
                             queue.fail(session, job, self.worker_id, outcome.message)
                     queue.complete(session, done, self.worker_id, notes)
                 return
             except Exception as exc:
-                log.error("finishing a %s batch failed (%s); attempt %d of 3", spec.name, exc, attempt + 1)
-                time.sleep(0.5 * (attempt + 1))
+                log.error("finishing a %s batch failed (%s); attempt %d of 5", spec.name, exc, attempt + 1)
+                time.sleep(min(2.0**attempt, 10.0))
         # The rows stay held; their leases expire and stale recovery retries them.
 
     # ---- heartbeat, recovery, unknown stages ----------------------------------------------------
