@@ -1,0 +1,52 @@
+"""`docmill ingest PATH…` as a real process: folders recursively, a progress bar, a summary table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from docmill.config import Settings
+from docmill.db.engine import Database
+from docmill.models import Document
+
+
+def test_ingest_folders_and_files(database: Database, settings: Settings, corpus: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "drop"
+    (folder / "nested").mkdir(parents=True)
+    shutil.copy(corpus / "pdf" / "test.pdf", folder / "paper.pdf")
+    shutil.copy(corpus / "pdf" / "test.pdf", folder / "nested" / "same-paper.pdf")
+    shutil.copy(corpus / "json" / "test.json", folder / "nested" / "data.json")
+    (folder / "nested" / "empty.txt").write_bytes(b"")
+    (folder / ".hidden").write_text("not ingested")
+    single = corpus / "csv" / "test_mskanji.csv"
+    env = dict(os.environ, COLUMNS="200", DOCMILL_LOG_LEVEL="WARNING")
+    done = subprocess.run(
+        [sys.executable, "-m", "docmill.cli.main", "ingest", str(folder), str(single)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "5 files: 3 added, 1 duplicates, 1 rejected" in out, out
+    assert "the file is empty" in out and "same content as document" in out
+    with database.session() as session:
+        names = sorted(session.scalars(sa.select(Document.original_name)))
+    assert names == ["data.json", "same-paper.pdf", "test_mskanji.csv"]  # sorted walk: nested/ comes first
+
+
+def test_ingest_missing_path_fails_with_a_hint(settings: Settings, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "docmill.cli.main", "ingest", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=60,
+    )
+    assert done.returncode == 1 and "not found" in done.stderr
