@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     worker_poll_interval: float = Field(default=2.0, description="Seconds between polls when no NOTIFY arrives.")
     worker_concurrency: int | None = Field(default=None, description="Override every stage's concurrency.")
     recovery_interval: float = Field(default=15.0, description="Seconds between stale-lease recovery sweeps.")
+    worker_lease_s: float | None = Field(
+        default=None, description="Override every stage's lease (seconds a claimed row is held without a heartbeat)."
+    )
 
     # speech to text
     stt_url: str = Field(default="http://127.0.0.1:8001", description="Base URL of the STT service.")

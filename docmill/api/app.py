@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from docmill import __version__
-from docmill.api.deps import require_auth
-from docmill.api.errors import ERROR_RESPONSES, install_error_handlers
+from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
+from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
+from docmill.auth.throttle import LoginThrottle
+from docmill.db.engine import get_database
+from docmill.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +36,19 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.feeds",
     "docmill.api.routes.auth",
 )
-# Routers outside the auth requirement (login, health), by module.
+# Routers outside the auth requirement (login, health), by module; they carry their own paths.
 PUBLIC_ROUTER_MODULES = (
     "docmill.api.routes.health",
     "docmill.api.routes.session",
+)
+# The only /api paths that answer without credentials.
+PUBLIC_API_PATHS = frozenset({"/api/session/login"})
+OPENAPI_PATH = "/api/openapi.json"
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+    (b"referrer-policy", b"same-origin"),
 )
 
 
@@ -43,13 +62,95 @@ def _import_router(module_name: str) -> APIRouter | None:
     return module.router
 
 
+class AuthGate:
+    """Check credentials of unsafe /api requests before their body is read.
+
+    FastAPI parses a request body (a multipart upload, say) before running dependencies, so without
+    this an anonymous client could make the server read and spool a large upload only to be told 401.
+    The result is left in the request state, where `require_auth` finds it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or not path.startswith("/api/")
+            or path in PUBLIC_API_PATHS
+        ):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        try:
+            user = await run_in_threadpool(authenticate_request, request.method, request.headers, request.cookies)
+        except ApiError as exc:
+            await error_response(exc.status_code, exc.code, exc.message, exc.hint, exc.headers)(scope, receive, send)
+            return
+        except Exception as exc:  # the database is down
+            log.warning("authentication failed: %s", exc)
+            hint = getattr(exc, "hint", None) or "check that PostgreSQL is running; /ready says what is wrong"
+            await error_response(503, "database_unavailable", "cannot check credentials", hint)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["auth_user"] = user
+        await self.app(scope, receive, send)
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def _send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, _send)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
+    from docmill.auth.service import ensure_first_admin
+    from docmill.config import get_settings
+    from docmill.db.check import check_schema
+
+    settings = get_settings()
+    try:
+        db = await run_in_threadpool(get_database)
+        report = await run_in_threadpool(check_schema, db.url)
+        if report.ok:
+            await run_in_threadpool(lambda: ensure_first_admin(db, settings, generate=False))
+        else:
+            for problem in report.problems():
+                log.error("%s", problem)
+    except (DatabaseError, OSError) as exc:
+        log.error("the database is not available at start-up: %s (/ready stays false until it is)", exc)
+    yield
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
         title="docmill",
         version=__version__,
-        description="Self-hosted document intelligence server.",
-        responses=ERROR_RESPONSES,
+        description="Self-hosted document intelligence server. Authenticate with `Authorization: Bearer <token>` "
+        "(`docmill token create`) or the session cookie from POST /api/session/login (then send "
+        "X-CSRF-Token on unsafe methods).",
+        openapi_url=None,  # served at /api/openapi.json, behind authentication
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
     )
+    app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
     for name in PUBLIC_ROUTER_MODULES:
         router = _import_router(name)
@@ -58,11 +159,23 @@ def create_app() -> FastAPI:
     for name in API_ROUTER_MODULES:
         router = _import_router(name)
         if router is not None:
-            app.include_router(router, prefix="/api", dependencies=[Depends(require_auth)])
+            app.include_router(
+                router,
+                prefix="/api",
+                dependencies=[Depends(require_auth)],
+                responses={**ERROR_RESPONSES, **AUTH_RESPONSES},
+            )
+
+    @app.get(OPENAPI_PATH, include_in_schema=False)
+    def openapi_schema(_user: Annotated[AuthUser, Depends(require_auth)]) -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     try:
         from docmill.api.static import mount_static
 
         mount_static(app)
     except ModuleNotFoundError:
         pass
+    app.add_middleware(AuthGate)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -13,6 +13,7 @@ released back to pending (the attempt is not spent) and the process exits.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import os
@@ -105,8 +106,9 @@ class Worker:
         check_schema: bool = True,
     ) -> None:
         self.db = db
-        self.stages = list(stages)
         self.settings = settings or get_settings()
+        lease = self.settings.worker_lease_s
+        self.stages = [dataclasses.replace(s, lease_s=lease) if lease else s for s in stages]
         self.concurrency = concurrency or self.settings.worker_concurrency
         self.worker_id = worker_id or new_worker_id()
         self.grace_s = grace_s

@@ -1,0 +1,77 @@
+"""API tokens of the logged-in user, and password changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from docmill.api.deps import CurrentUser, DbSession
+from docmill.api.errors import NOT_FOUND, ApiError, error_doc
+from docmill.api.schemas.auth import PasswordChange, TokenCreate, TokenCreated, TokenOut
+from docmill.api.schemas.common import MAX_BIGINT
+from docmill.auth.sessions import end_user_sessions
+from docmill.auth.tokens import create_token, list_tokens, revoke_token
+from docmill.auth.users import AuthError, set_password, verify_user_password
+from docmill.models import ApiToken, User
+
+router = APIRouter(tags=["auth"])
+
+
+def _out(row: ApiToken) -> TokenOut:
+    return TokenOut(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+@router.get("/tokens", response_model=list[TokenOut], summary="Your API tokens (revoked ones included)")
+def get_tokens(session: DbSession, user: CurrentUser) -> list[TokenOut]:
+    return [_out(t) for t in list_tokens(session, user.id)]
+
+
+@router.post("/tokens", status_code=201, response_model=TokenCreated, summary="Create an API token (shown once)")
+def post_token(session: DbSession, user: CurrentUser, body: TokenCreate) -> TokenCreated:
+    owner = session.get(User, user.id)
+    assert owner is not None
+    try:
+        new = create_token(session, owner, body.name)
+    except AuthError as exc:
+        raise ApiError(422, "invalid_request", exc.message, exc.hint) from None
+    session.commit()
+    session.refresh(new.row)
+    return TokenCreated(token=new.token, info=_out(new.row))
+
+
+@router.delete("/tokens/{token_id}", status_code=204, responses=NOT_FOUND, summary="Revoke one of your API tokens")
+def delete_token(
+    session: DbSession, user: CurrentUser, token_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+) -> Response:
+    if revoke_token(session, token_id, user.id) is None:
+        raise ApiError(404, "not_found", f"API token {token_id} does not exist", "list yours: GET /api/tokens")
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.post(
+    "/account/password",
+    status_code=204,
+    responses={400: error_doc("The current password is wrong or the new one is too short")},
+    summary="Change your password (ends your other login sessions)",
+)
+def change_password(session: DbSession, user: CurrentUser, body: PasswordChange) -> Response:
+    account = session.get(User, user.id)
+    assert account is not None
+    if not verify_user_password(account, body.current_password):
+        raise ApiError(400, "wrong_password", "the current password is wrong", "type your current password again")
+    try:
+        set_password(session, account, body.new_password)
+    except AuthError as exc:
+        raise ApiError(400, "weak_password", exc.message, exc.hint) from None
+    end_user_sessions(session, account.id, keep=user.session_id)
+    session.commit()
+    return Response(status_code=204)

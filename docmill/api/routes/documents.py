@@ -1,0 +1,293 @@
+"""Documents: list, get, files (original, markdown, preview, thumbnail, transcript), edit, delete,
+reprocess, retry and processing history. Uploading lives in `uploads`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import FileResponse, PlainTextResponse
+
+from docmill.api.deps import DbSession, category_counts_cache, settings_dep
+from docmill.api.errors import CONFLICT, NOT_FOUND, ApiError
+from docmill.api.schemas.common import DocumentIdPath, Page
+from docmill.api.schemas.documents import (
+    DocumentDetail,
+    DocumentQuery,
+    DocumentSummary,
+    DocumentUpdate,
+    HistoryEntry,
+    QueuedStages,
+    ReprocessRequest,
+    RetryResult,
+    Transcript,
+)
+from docmill.api.services import documents as service
+from docmill.config import Settings
+from docmill.models import Document
+from docmill.pipeline import operations, registry
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+SettingsDep = Annotated[Settings, Depends(settings_dep)]
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+# Previews are only ever shown, never run: active content gets a sandboxing policy.
+ACTIVE_CONTENT = ("html", "xml", "svg", "javascript")
+SANDBOX_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src data:"
+
+
+def load_document(session: DbSession, document_id: int, *, allow_deleted: bool = False) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise ApiError(404, "not_found", f"document {document_id} does not exist", "list documents: GET /api/documents")
+    if document.deleted_at is not None and not allow_deleted:
+        raise ApiError(
+            404,
+            "deleted",
+            f"document {document_id} was deleted",
+            f"restore it with POST /api/documents/{document_id}/restore",
+        )
+    return document
+
+
+@router.get("", response_model=Page[DocumentSummary], summary="List documents")
+def list_documents(session: DbSession, query: Annotated[DocumentQuery, Query()]) -> Page[DocumentSummary]:
+    items, total = service.list_documents(session, query)
+    return Page[DocumentSummary](items=items, total=total, limit=query.limit, offset=query.offset)
+
+
+@router.get("/{document_id}", response_model=DocumentDetail, responses=NOT_FOUND, summary="Get a document")
+def get_document(session: DbSession, document_id: DocumentIdPath) -> DocumentDetail:
+    return service.document_detail(session, load_document(session, document_id))
+
+
+@router.patch(
+    "/{document_id}", response_model=DocumentDetail, responses=NOT_FOUND, summary="Change title, category or tags"
+)
+def update_document(
+    request: Request, session: DbSession, document_id: DocumentIdPath, changes: DocumentUpdate
+) -> DocumentDetail:
+    document = load_document(session, document_id)
+    service.update_document(
+        session,
+        document,
+        title=changes.title,
+        category=changes.category,
+        tags=changes.tags,
+        fields=set(changes.model_fields_set),
+    )
+    session.commit()
+    if "category" in changes.model_fields_set:
+        category_counts_cache(request).invalidate()
+    return service.document_detail(session, document)
+
+
+@router.delete("/{document_id}", status_code=204, responses=NOT_FOUND, summary="Delete a document (to the trash)")
+def delete_document(request: Request, session: DbSession, document_id: DocumentIdPath) -> Response:
+    document = load_document(session, document_id)
+    document.deleted_at = datetime.now(UTC)
+    session.commit()
+    category_counts_cache(request).invalidate()
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{document_id}/restore", response_model=DocumentSummary, responses=NOT_FOUND, summary="Restore a deleted document"
+)
+def restore_document(request: Request, session: DbSession, document_id: DocumentIdPath) -> DocumentSummary:
+    document = load_document(session, document_id, allow_deleted=True)
+    document.deleted_at = None
+    session.commit()
+    category_counts_cache(request).invalidate()
+    summary = service.document_summary(session, document_id)
+    assert summary is not None
+    return summary
+
+
+def _file_response(path: Any, media_type: str, *, download_name: str | None = None) -> FileResponse:
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"}
+    if any(marker in media_type.lower() for marker in ACTIVE_CONTENT):
+        headers["Content-Security-Policy"] = SANDBOX_CSP
+    if download_name is not None:
+        return FileResponse(path, media_type=media_type, filename=download_name, headers=headers)
+    return FileResponse(path, media_type=media_type, headers=headers, content_disposition_type="inline")
+
+
+@router.get(
+    "/{document_id}/file",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/octet-stream": BINARY}, "description": "The original file."},
+        **NOT_FOUND,
+    },
+    summary="Download the original file",
+)
+def download_original(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
+    document = load_document(session, document_id)
+    path = service.original_file(settings, document)
+    if path is None:
+        raise ApiError(
+            404,
+            "file_missing",
+            f"the original file of document {document_id} is not in the data directory",
+            "restore the data directory from a backup (docmill import), or upload the file again",
+        )
+    name = document.original_name or f"document-{document_id}"
+    return _file_response(path, document.media_type or "application/octet-stream", download_name=name)
+
+
+@router.get(
+    "/{document_id}/markdown",
+    response_class=Response,  # not PlainTextResponse: its media type would leak into the error responses' schema
+    responses={
+        200: {"content": {"text/markdown": {"schema": {"type": "string"}}}, "description": "The Markdown text."},
+        **NOT_FOUND,
+    },
+    summary="The document's Markdown",
+)
+def get_markdown(session: DbSession, document_id: DocumentIdPath) -> PlainTextResponse:
+    document = load_document(session, document_id)
+    if document.markdown is None:
+        raise ApiError(
+            404,
+            "no_markdown",
+            f"document {document_id} has no Markdown"
+            + (f": {document.markdown_note}" if document.markdown_note else ""),
+            "wait for the markdown (or stt) stage, or see GET /api/documents/{id}/history for why it failed",
+        )
+    return PlainTextResponse(document.markdown, media_type="text/markdown; charset=utf-8")
+
+
+@router.get(
+    "/{document_id}/preview",
+    response_class=FileResponse,
+    responses={200: {"content": {"*/*": BINARY}, "description": "PDF, sanitized HTML or image."}, **NOT_FOUND},
+    summary="A preview a browser can show",
+)
+def get_preview(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
+    document = load_document(session, document_id)
+    path = service.derived_file(settings, document.preview_path)
+    if path is None:
+        raise ApiError(
+            404,
+            "no_preview",
+            f"document {document_id} has no preview" + (f": {document.preview_note}" if document.preview_note else ""),
+            "wait for the preview stage, or reprocess the document from it",
+        )
+    return _file_response(path, document.preview_media_type or "application/octet-stream")
+
+
+@router.get(
+    "/{document_id}/thumbnail",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/*": BINARY}, "description": "A small image."}, **NOT_FOUND},
+    summary="The document's thumbnail",
+)
+def get_thumbnail(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
+    document = load_document(session, document_id)
+    path = service.derived_file(settings, document.thumbnail_path)
+    if path is None:
+        raise ApiError(
+            404,
+            "no_thumbnail",
+            f"document {document_id} has no thumbnail",
+            "wait for the thumbnail stage (not every kind has one)",
+        )
+    suffix = path.suffix.lower().lstrip(".")
+    media_type = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
+        suffix, "image/webp"
+    )
+    return _file_response(path, media_type)
+
+
+@router.get(
+    "/{document_id}/transcript", response_model=Transcript, responses=NOT_FOUND, summary="Transcript of audio or video"
+)
+def get_transcript(session: DbSession, document_id: DocumentIdPath) -> Transcript:
+    document = load_document(session, document_id)
+    if document.transcript is None:
+        raise ApiError(
+            404,
+            "no_transcript",
+            f"document {document_id} has no transcript",
+            "only audio and video get one, after the stt stage",
+        )
+    data = dict(document.transcript)
+    return Transcript(
+        text=str(data.get("text") or ""),
+        segments=data.get("segments") or [],
+        language=data.get("language"),
+        language_probability=data.get("language_probability"),
+        duration=data.get("duration"),
+        model=data.get("model"),
+    )
+
+
+@router.get(
+    "/{document_id}/history",
+    response_model=list[HistoryEntry],
+    responses=NOT_FOUND,
+    summary="Every queue row of the document, oldest first",
+)
+def get_history(session: DbSession, document_id: DocumentIdPath) -> list[HistoryEntry]:
+    load_document(session, document_id, allow_deleted=True)
+    out = []
+    for h in operations.document_history(session, document_id):
+        duration = (h.finished_at - h.started_at).total_seconds() if h.started_at and h.finished_at else None
+        out.append(
+            HistoryEntry(
+                id=h.id,
+                stage=h.stage,
+                status=h.status,
+                attempts=h.attempts,
+                rescues=h.rescues,
+                waits=h.waits,
+                error=h.error,
+                note=h.note,
+                superseded=h.superseded,
+                created_at=h.created_at,
+                started_at=h.started_at,
+                finished_at=h.finished_at,
+                duration_sec=round(duration, 3) if duration is not None else None,
+            )
+        )
+    return out
+
+
+@router.post(
+    "/{document_id}/reprocess",
+    response_model=QueuedStages,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Process the document again from a stage",
+)
+def reprocess_document(
+    session: DbSession, document_id: DocumentIdPath, request: ReprocessRequest | None = None
+) -> QueuedStages:
+    document = load_document(session, document_id)
+    stage = request.from_stage.value if request and request.from_stage else None
+    if stage is not None and not registry.require_stage(stage).applies(document.kind):
+        applicable = [s.name for s in registry.STAGES if s.applies(document.kind)]
+        raise ApiError(
+            409,
+            "stage_not_applicable",
+            f"stage {stage} does not apply to document {document_id} (a {document.kind})",
+            f"choose one of: {', '.join(applicable) or 'none'}",
+        )
+    queued = operations.reprocess(session, document_id, stage)
+    session.commit()
+    return QueuedStages(document_id=document_id, queued=queued)
+
+
+@router.post(
+    "/{document_id}/retry",
+    response_model=RetryResult,
+    responses=NOT_FOUND,
+    summary="Retry the document's failed stages",
+)
+def retry_document(session: DbSession, document_id: DocumentIdPath) -> RetryResult:
+    load_document(session, document_id)
+    count = operations.retry_failed(session, document_id=document_id)
+    session.commit()
+    return RetryResult(document_id=document_id, queued=count)

@@ -1,0 +1,29 @@
+"""GET /api/dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from docmill.api.schemas.queue import Failure, StageLag
+
+
+class Throughput(BaseModel):
+    window_sec: int = Field(description="The window counted, ending now.")
+    total: int = Field(ge=0, description="Rows completed in the window, all stages.")
+    per_stage: dict[str, int] = Field(description="Rows completed per stage (every registry stage, zeros included).")
+
+
+class Dashboard(BaseModel):
+    category_counts: dict[str, int] = Field(description="Live documents per category path, zeros included.")
+    uncategorized_count: int = Field(ge=0)
+    document_count: int = Field(ge=0, description="Live (not deleted) documents.")
+    category_counts_as_of: datetime = Field(
+        description="When the category and document counts were taken (refreshed every few seconds)."
+    )
+    library_pending_suggestions: int = Field(ge=0, description="Library suggestions waiting for a decision.")
+    queue_lag: list[StageLag] = Field(description="One entry per registry stage, in registry order.")
+    throughput: Throughput
+    recent_failures: list[Failure] = Field(description="The newest failures not retried yet.")
+    generated_at: datetime

@@ -1,0 +1,181 @@
+"""Documents: list items, details, edits, transcript, processing history and reprocessing."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from docmill.api.schemas.common import NO_NUL
+from docmill.models import QueueStatus
+from docmill.pipeline.registry import DocumentKind, ProcessStage
+
+
+class PipelineStatus(enum.StrEnum):
+    """Where a document's processing stands, from its queue rows."""
+
+    QUEUED = "queued"  # rows waiting, none running
+    PROCESSING = "processing"  # a stage is running
+    FAILED = "failed"  # nothing waiting and a stage failed (not retried yet)
+    DONE = "done"  # nothing waiting, nothing failed
+
+
+class DocumentSort(enum.StrEnum):
+    CREATED_DESC = "-created_at"
+    CREATED_ASC = "created_at"
+    UPDATED_DESC = "-updated_at"
+    UPDATED_ASC = "updated_at"
+    PUBLISHED_DESC = "-published_at"
+    PUBLISHED_ASC = "published_at"
+    TITLE_ASC = "title"
+    TITLE_DESC = "-title"
+    SIZE_DESC = "-size_bytes"
+    SIZE_ASC = "size_bytes"
+
+
+Tag = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+
+
+class DocumentQuery(BaseModel):
+    """Filters and order of GET /api/documents (all optional; they combine with AND)."""
+
+    model_config = {"extra": "forbid"}
+
+    limit: int = Field(default=50, ge=1, le=200, description="Items per page.")
+    offset: int = Field(default=0, ge=0, le=1_000_000_000, description="Items to skip.")
+    sort: DocumentSort = Field(default=DocumentSort.CREATED_DESC, description="Order; '-' means descending.")
+    kind: list[DocumentKind] = Field(default_factory=list, description="Any of these kinds.")
+    category_id: int | None = Field(default=None, ge=1, le=2**63 - 1, description="In this category exactly.")
+    category: str | None = Field(
+        default=None, max_length=500, pattern=NO_NUL, description='In this category or below it, e.g. "Finance".'
+    )
+    uncategorized: bool | None = Field(default=None, description="true: only documents without a category.")
+    tag: list[Tag] = Field(default_factory=list, description="Has every one of these tags.")
+    source: str | None = Field(default=None, max_length=100, pattern=NO_NUL, description="upload, inbox, feed…")
+    status: PipelineStatus | None = Field(default=None, description="Processing state.")
+    q: str | None = Field(
+        default=None, max_length=200, pattern=NO_NUL, description="Substring of the title or file name."
+    )
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    deleted: bool = Field(default=False, description="true: list deleted documents (the trash) instead.")
+
+
+class CategoryRef(BaseModel):
+    id: int
+    path: str
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    title: str | None
+    original_name: str | None
+    kind: DocumentKind
+    media_type: str
+    size_bytes: int
+    source: str
+    source_url: str | None
+    language: str | None
+    page_count: int | None
+    category: CategoryRef | None
+    tags: list[str]
+    status: PipelineStatus
+    has_markdown: bool
+    has_transcript: bool
+    has_thumbnail: bool
+    has_preview: bool
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+
+
+class StageState(BaseModel):
+    """The latest queue row of one stage for a document."""
+
+    stage: str = Field(description="A stage name (ProcessStage), or one this version does not know.")
+    status: QueueStatus
+    attempts: int
+    error: str | None
+    note: str | None
+    updated_at: datetime
+
+
+class DocumentDetail(DocumentSummary):
+    sha256: str
+    author: str | None
+    metadata: dict[str, Any]
+    summary: str | None
+    ai_summary: str | None
+    markdown_note: str | None = Field(description='Why there is no Markdown, e.g. "no text layer".')
+    preview_media_type: str | None
+    preview_note: str | None
+    warnings: list[str]
+    stages: list[StageState] = Field(description="The latest queue row of each stage the document went through.")
+
+
+class DocumentUpdate(BaseModel):
+    """Fields to change; a field left out keeps its value, null clears it."""
+
+    model_config = {"extra": "forbid"}
+
+    title: str | None = Field(default=None, min_length=1, max_length=500, pattern=NO_NUL)
+    category: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=500,
+        pattern=NO_NUL,
+        description='Category path such as "Finance/Invoices"; created if it does not exist; null: none.',
+    )
+    tags: list[Tag] | None = Field(default=None, max_length=50, description="Replaces the tags; null: no tags.")
+
+
+class TranscriptSegment(BaseModel):
+    start: float = Field(description="Seconds from the start.")
+    end: float
+    text: str
+
+
+class Transcript(BaseModel):
+    text: str
+    segments: list[TranscriptSegment]
+    language: str | None
+    language_probability: float | None = None
+    duration: float | None = Field(description="Seconds of audio.")
+    model: str | None
+
+
+class HistoryEntry(BaseModel):
+    id: int
+    stage: str = Field(description="A stage name (ProcessStage), or one this version does not know.")
+    status: QueueStatus
+    attempts: int
+    rescues: int = Field(description="Times a worker died holding the row and it was recovered.")
+    waits: int = Field(description="Times the row waited for a model backend that was down.")
+    error: str | None
+    note: str | None
+    superseded: bool = Field(description="A failed row that a later retry replaced.")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_sec: float | None
+
+
+class ReprocessRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    from_stage: ProcessStage | None = Field(
+        default=None, description="Stage to start from; successors follow. Null: from the entry stages."
+    )
+
+
+class QueuedStages(BaseModel):
+    document_id: int
+    queued: list[ProcessStage] = Field(description="Stages queued now (a stage already waiting is not repeated).")
+
+
+class RetryResult(BaseModel):
+    document_id: int
+    queued: int = Field(description="Failed stages queued again.")

@@ -1,0 +1,39 @@
+"""/health and /ready."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = Field(description='Always "ok" while the process answers (liveness only).')
+
+
+class DatabaseReadiness(BaseModel):
+    ok: bool
+    reachable: bool
+    current_revision: str | None
+    head_revision: str | None
+    at_head: bool
+    missing_stages: list[str] = Field(description="Registry stages the database enum lacks.")
+    extra_stages: list[str] = Field(description="Database enum values this code does not know.")
+    problems: list[str] = Field(description="What is wrong, each with the command that fixes it.")
+
+
+class BackendReadiness(BaseModel):
+    """An optional model backend: reported, never a reason to be unready."""
+
+    name: Literal["stt", "llm"]
+    configured: bool
+    ok: bool | None = Field(description="null when not configured.")
+    url: str | None
+    detail: str | None
+
+
+class Readiness(BaseModel):
+    ready: bool = Field(description="The database is reachable, at the migrations' head, and its stages match.")
+    version: str
+    database: DatabaseReadiness
+    backends: list[BackendReadiness]

@@ -1,0 +1,1 @@
+"""What the routes call: queries and changes behind the HTTP handlers, callable without HTTP."""

@@ -1,0 +1,93 @@
+"""Readiness: the database (reachable, migrated, stage enum) decides; STT and LLM backends are only reported."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from docmill import __version__
+from docmill.api.schemas.health import BackendReadiness, DatabaseReadiness, Readiness
+from docmill.config import Settings
+from docmill.db.check import check_schema
+from docmill.db.engine import get_database
+
+PROBE_TIMEOUT_S = 2.0
+
+
+def database_readiness() -> DatabaseReadiness:
+    try:
+        url = get_database().url
+    except Exception as exc:  # the embedded server could not start, or the URL is invalid
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return DatabaseReadiness(
+            ok=False,
+            reachable=False,
+            current_revision=None,
+            head_revision=None,
+            at_head=False,
+            missing_stages=[],
+            extra_stages=[],
+            problems=[f"the database is not available: {message}"],
+        )
+    report = check_schema(url)
+    problems = [f"the database is unreachable: {report.error}"] if not report.reachable else report.problems()
+    return DatabaseReadiness(
+        ok=report.ok,
+        reachable=report.reachable,
+        current_revision=report.current_revision,
+        head_revision=report.head_revision,
+        at_head=report.at_head,
+        missing_stages=report.missing_stages,
+        extra_stages=report.extra_stages,
+        problems=problems,
+    )
+
+
+def _public_url(url: str) -> str:
+    """The URL without credentials or query (it is shown on a public endpoint)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+async def stt_readiness(client: httpx.AsyncClient, settings: Settings) -> BackendReadiness:
+    url = settings.stt_url.rstrip("/")
+    try:
+        response = await client.get(f"{url}/ready")
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        ok = response.status_code == 200 and bool(body.get("ready"))
+        detail = body.get("reason") or body.get("state") or f"HTTP {response.status_code}"
+        if ok:
+            detail = f"ready ({body.get('backend', '?')}: {body.get('model', '?')})"
+    except (httpx.HTTPError, ValueError) as exc:
+        ok, detail = False, f"unreachable: {type(exc).__name__}"
+    return BackendReadiness(name="stt", configured=True, ok=ok, url=_public_url(url), detail=str(detail))
+
+
+async def llm_readiness(client: httpx.AsyncClient, settings: Settings) -> BackendReadiness:
+    if not settings.llm_url:
+        return BackendReadiness(
+            name="llm", configured=False, ok=None, url=None, detail="not configured (offline classification)"
+        )
+    url = settings.llm_url.rstrip("/")
+    headers = {}
+    if settings.llm_api_key:
+        headers["Authorization"] = f"Bearer {settings.llm_api_key.get_secret_value()}"
+    try:
+        response = await client.get(f"{url}/models", headers=headers)
+        ok = response.status_code == 200
+        detail = f"HTTP {response.status_code}" + (f", model {settings.llm_model}" if settings.llm_model else "")
+    except httpx.HTTPError as exc:
+        ok, detail = False, f"unreachable: {type(exc).__name__}"
+    return BackendReadiness(name="llm", configured=True, ok=ok, url=_public_url(url), detail=detail)
+
+
+async def readiness(settings: Settings) -> Readiness:
+    async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S, follow_redirects=False) as client:
+        database, stt, llm = await asyncio.gather(
+            asyncio.to_thread(database_readiness), stt_readiness(client, settings), llm_readiness(client, settings)
+        )
+    return Readiness(ready=database.ok, version=__version__, database=database, backends=[stt, llm])
