@@ -1,0 +1,38 @@
+"""Search request and response shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MatchSource = Literal["fulltext", "vector"]
+
+
+class SearchHit(BaseModel):
+    document_id: int
+    title: str
+    original_name: str | None
+    score: float = Field(description="Reciprocal-rank-fusion score; higher is better.")
+    snippet: str = Field(description="HTML-escaped text of the best chunk with the query's terms in <mark>.")
+    category: str | None = Field(description="The library path the document is filed under.")
+    kind: str
+    media_type: str
+    source: str
+    heading: str | None = Field(description="The heading path of the chunk the snippet comes from.")
+    created_at: datetime
+    published_at: datetime | None
+    matched: list[MatchSource] = Field(description="Which searches found it.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[SearchHit]
+    total: int = Field(description="Documents among the candidates (capped by the search depth).")
+    limit: int
+    offset: int
+    mode: Literal["hybrid", "fulltext", "vector"]
+    model: str | None = Field(description="Embedding model of the vector search, if it ran.")
+    warnings: list[str]
+    timings_ms: dict[str, float]

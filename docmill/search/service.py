@@ -1,0 +1,394 @@
+"""Hybrid search: full-text and vector candidates over chunks, fused per document by reciprocal rank.
+
+- Full text: `chunks.tsv @@ tsquery` built by docmill.search.tokens (Korean bigrams, so two-syllable
+  words match), ranked with ts_rank_cd. All query terms must match; when that finds nothing, any may.
+- Vectors: the query embedded with the configured model, nearest chunks of that model only (vectors of
+  different models never mix) through the model's HNSW partial index; with filters, pgvector's iterative
+  scan keeps looking until enough rows pass them.
+- Fusion: each list is collapsed to documents (best chunk first) and a document scores
+  sum(1 / (RRF_K + rank)) over the lists it is in.
+- Filters: category (a path or id, with its subcategories), kind, media type ("image/*" for a family),
+  source and a date range on the publication date, else the date docmill received the document.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any, Literal
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from docmill.config import Settings, get_settings
+from docmill.errors import DocmillError
+from docmill.search.snippets import make_snippet
+from docmill.search.tokens import highlight_terms, tsquery_literal
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+MIN_DEPTH = 40
+MAX_DEPTH = 500
+# Matches ranked per full-text query at most: a term found in most chunks (a common Korean bigram) would
+# otherwise cost a rank computation per chunk; such a term says little about which chunk is best anyway.
+MAX_RANKED_MATCHES = 1000
+Mode = Literal["hybrid", "fulltext", "vector"]
+
+
+@dataclass
+class SearchHit:
+    document_id: int
+    title: str
+    original_name: str | None
+    score: float
+    snippet: str
+    category: str | None
+    kind: str
+    media_type: str
+    source: str
+    chunk_id: int
+    heading: str | None
+    created_at: datetime
+    published_at: datetime | None
+    matched: list[str] = field(default_factory=list)  # "fulltext", "vector"
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int  # documents among the candidates (capped by the search depth)
+    limit: int
+    offset: int
+    mode: str
+    model: str | None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk_id: int
+    document_id: int
+    score: float  # fulltext: rank (higher is better); vector: cosine distance (lower is better)
+
+
+@dataclass
+class Filters:
+    category: str | int | None = None
+    kind: str | None = None
+    media_type: str | None = None
+    source: str | None = None
+    date_from: date | datetime | None = None
+    date_to: date | datetime | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(
+            v is not None
+            for v in (self.category, self.kind, self.media_type, self.source, self.date_from, self.date_to)
+        )
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def category_ids(session: Session, category: str | int) -> list[int]:
+    """The category and its subcategories, by path (case-insensitive) or id."""
+    text = str(category).strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**63:
+        row = session.execute(sa.text("SELECT path FROM categories WHERE id = :id"), {"id": int(text)}).first()
+        if row is not None:
+            category = row[0]
+        elif isinstance(category, int):
+            return []
+    path = str(category).strip().strip("/")
+    rows = session.execute(
+        sa.text(
+            "SELECT id FROM categories WHERE lower(path) = lower(:p) OR lower(path) LIKE lower(:prefix) ESCAPE '\\'"
+        ),
+        {"p": path, "prefix": _like_escape(path) + "/%"},
+    ).all()
+    return [r[0] for r in rows]
+
+
+def filter_sql(session: Session, filters: Filters) -> tuple[str, dict[str, Any]] | None:
+    """A join of chunks `c` to the documents `d` that pass the filters, and its parameters; "" without filters
+    (deleted documents are then dropped after fusion, which is cheaper than joining every match); None when
+    the filters cannot match anything."""
+    conditions = ["d.deleted_at IS NULL"]
+    params: dict[str, Any] = {}
+    if filters.category is not None:
+        ids = category_ids(session, filters.category)
+        if not ids:
+            return None
+        conditions.append("d.category_id = ANY(:f_category_ids)")
+        params["f_category_ids"] = ids
+    if filters.kind:
+        conditions.append("d.kind = :f_kind")
+        params["f_kind"] = filters.kind
+    if filters.media_type:
+        media_type = filters.media_type.strip().lower()
+        if media_type.endswith("/*") or media_type.endswith("/"):
+            conditions.append("d.media_type LIKE :f_media_prefix ESCAPE '\\'")
+            params["f_media_prefix"] = _like_escape(media_type.rstrip("*")) + "%"
+        else:
+            conditions.append("d.media_type = :f_media_type")
+            params["f_media_type"] = media_type
+    if filters.source:
+        conditions.append("d.source = :f_source")
+        params["f_source"] = filters.source
+    when = "coalesce(d.published_at, d.created_at)"
+    if filters.date_from is not None:
+        start = filters.date_from
+        if not isinstance(start, datetime):
+            start = datetime.combine(start, dtime.min)
+        conditions.append(f"{when} >= :f_date_from")
+        params["f_date_from"] = _aware(start)
+    if filters.date_to is not None:
+        end = filters.date_to
+        if isinstance(end, datetime):
+            conditions.append(f"{when} <= :f_date_to")
+            params["f_date_to"] = _aware(end)
+        else:  # a whole day, inclusive
+            conditions.append(f"{when} < :f_date_to")
+            params["f_date_to"] = _aware(datetime.combine(end + timedelta(days=1), dtime.min))
+    if not filters.any:
+        return "", params
+    return " JOIN documents d ON d.id = c.document_id AND " + " AND ".join(conditions), params
+
+
+def fulltext_candidates(session: Session, query: str, join: str, params: dict[str, Any], depth: int) -> list[Candidate]:
+    """Chunks matching all of the query's terms (or any, when none match all), best first."""
+    out: list[Candidate] = []
+    for match_all in (True, False):
+        tsq = tsquery_literal(query, match_all=match_all)
+        if tsq is None:
+            return []
+        rows = session.execute(
+            sa.text(
+                "SELECT m.id, m.document_id, ts_rank_cd(m.tsv, CAST(:tsq AS tsquery), 1) AS rank FROM ("
+                f"  SELECT c.id, c.document_id, c.tsv FROM chunks c{join}"
+                "  WHERE c.tsv @@ CAST(:tsq AS tsquery) LIMIT :cap"
+                ") m ORDER BY rank DESC, m.id LIMIT :depth"
+            ),
+            {**params, "tsq": tsq, "depth": depth, "cap": MAX_RANKED_MATCHES},
+        ).all()
+        out = [Candidate(r[0], r[1], float(r[2])) for r in rows]
+        if out or tsq == tsquery_literal(query, match_all=False):
+            break
+    return out
+
+
+def vector_candidates(
+    session: Session,
+    vector: np.ndarray,
+    model: str,
+    join: str,
+    params: dict[str, Any],
+    depth: int,
+) -> list[Candidate]:
+    """Nearest chunks of `model` by cosine distance (HNSW partial index of that model)."""
+    dim = int(vector.shape[0])
+    # literals, not parameters: the planner matches the partial index only against a constant model name
+    model_literal = "'" + model.replace("'", "''") + "'"
+    session.execute(sa.text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(max(40, min(depth, 1000)))})
+    if join:  # filters: keep scanning the index until enough rows pass them
+        session.execute(sa.text("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)"))
+    rows = session.execute(
+        sa.text(
+            f"SELECT c.id, c.document_id, (c.embedding::vector({dim})) <=> CAST(:qv AS vector({dim})) AS distance "
+            f"FROM chunks c{join} "
+            f"WHERE c.model = {model_literal} "
+            "ORDER BY distance LIMIT :depth"
+        ),
+        {**params, "qv": vector_literal(vector), "depth": depth},
+    ).all()
+    out = [Candidate(r[0], r[1], float(r[2])) for r in rows]
+    out.sort(key=lambda c: c.score)  # relaxed_order may return rows slightly out of order
+    return out
+
+
+def vector_literal(vector: np.ndarray) -> str:
+    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(vector, dtype=np.float32).tolist()) + "]"
+
+
+def _best_per_document(candidates: list[Candidate]) -> list[Candidate]:
+    seen: dict[int, Candidate] = {}
+    for c in candidates:
+        seen.setdefault(c.document_id, c)
+    return list(seen.values())
+
+
+def fuse(*lists: list[Candidate], k: int = RRF_K) -> list[tuple[int, float, list[int], int]]:
+    """Reciprocal rank fusion of ranked candidate lists → (document id, score, list indexes, best chunk id)."""
+    scores: dict[int, float] = {}
+    sources: dict[int, list[int]] = {}
+    best_chunk: dict[int, int] = {}  # document → chunk for its snippet: from the first list that has it
+    for index, candidates in enumerate(lists):
+        for rank, c in enumerate(_best_per_document(candidates), start=1):
+            scores[c.document_id] = scores.get(c.document_id, 0.0) + 1.0 / (k + rank)
+            sources.setdefault(c.document_id, []).append(index)
+            best_chunk.setdefault(c.document_id, c.chunk_id)
+    ordered = sorted(scores, key=lambda d: (-scores[d], d))
+    return [(d, scores[d], sources[d], best_chunk[d]) for d in ordered]
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    category: str | int | None = None,
+    kind: str | None = None,
+    media_type: str | None = None,
+    source: str | None = None,
+    date_from: date | datetime | None = None,
+    date_to: date | datetime | None = None,
+    settings: Settings | None = None,
+    mode: Mode = "hybrid",
+    query_vector: np.ndarray | None = None,
+) -> SearchResults:
+    """Documents matching `query`, best first, with a highlighted snippet of the best chunk each."""
+    settings = settings or get_settings()
+    query = " ".join(query.split())
+    limit = max(1, min(int(limit), 200))
+    offset = max(0, int(offset))
+    results = SearchResults(query=query, hits=[], total=0, limit=limit, offset=offset, mode=mode, model=None)
+    if not query:
+        results.warnings.append("empty query")
+        return results
+    filters = Filters(category, kind, media_type, source, date_from, date_to)
+    built = filter_sql(session, filters)
+    if built is None:
+        results.warnings.append(f"no category matches {category!r}")
+        return results
+    join, params = built
+    depth = max(MIN_DEPTH, min(MAX_DEPTH, (offset + limit) * 2))
+
+    fulltext: list[Candidate] = []
+    vector: list[Candidate] = []
+    pending: Future[list[Candidate]] | None = None
+    bind = session.get_bind()
+    if mode == "hybrid" and isinstance(bind, sa.Engine):
+        # Embedding the query and the vector search run on their own connection while the full-text
+        # search runs here: the query takes about the longer of the two rather than their sum.
+        pending = _pool.submit(_vector_search_on, bind, query, query_vector, settings, join, params, depth, results)
+    elif mode in ("hybrid", "vector"):
+        vector = _vector_search(session, query, query_vector, settings, join, params, depth, results)
+    if mode in ("hybrid", "fulltext"):
+        started = time.perf_counter()
+        fulltext = fulltext_candidates(session, query, join, params, depth)
+        results.timings_ms["fulltext"] = (time.perf_counter() - started) * 1000
+    if pending is not None:
+        vector = pending.result()
+
+    fused = _live(session, fuse(fulltext, vector))
+    results.total = len(fused)
+    page = fused[offset : offset + limit]
+    if page:
+        started = time.perf_counter()
+        results.hits = _hits(session, query, page)
+        results.timings_ms["snippets"] = (time.perf_counter() - started) * 1000
+    return results
+
+
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="search-vector")
+
+
+def _vector_search_on(engine: sa.Engine, *args: Any) -> list[Candidate]:
+    with Session(engine) as session:
+        return _vector_search(session, *args)
+
+
+def _vector_search(
+    session: Session,
+    query: str,
+    query_vector: np.ndarray | None,
+    settings: Settings,
+    join: str,
+    params: dict[str, Any],
+    depth: int,
+    results: SearchResults,
+) -> list[Candidate]:
+    from docmill.ai.embeddings import get_embedder
+
+    try:
+        embedder = get_embedder(settings)
+        results.model = embedder.model_name
+        if query_vector is None:
+            started = time.perf_counter()
+            query_vector = embedder.embed_query(query)
+            results.timings_ms["embed_query"] = (time.perf_counter() - started) * 1000
+    except DocmillError as exc:
+        log.warning("vector search skipped: %s", exc)
+        results.warnings.append(f"semantic search unavailable, full-text results only: {exc}")
+        return []
+    started = time.perf_counter()
+    found = vector_candidates(session, query_vector, results.model, join, params, depth)
+    results.timings_ms["vector"] = (time.perf_counter() - started) * 1000
+    return found
+
+
+def _live(session: Session, fused: list[tuple[int, float, list[int], int]]) -> list[tuple[int, float, list[int], int]]:
+    """Fused results without documents deleted since their chunks were stored."""
+    if not fused:
+        return fused
+    rows = session.execute(
+        sa.text("SELECT id FROM documents WHERE id = ANY(:ids) AND deleted_at IS NULL"), {"ids": [f[0] for f in fused]}
+    ).all()
+    live = {r[0] for r in rows}
+    return [f for f in fused if f[0] in live]
+
+
+def _hits(session: Session, query: str, page: list[tuple[int, float, list[int], int]]) -> list[SearchHit]:
+    rows = session.execute(
+        sa.text(
+            "SELECT d.id, d.title, d.original_name, d.kind, d.media_type, d.source, d.created_at, d.published_at, "
+            "cat.path, c.id, c.heading, c.text "
+            "FROM documents d LEFT JOIN categories cat ON cat.id = d.category_id "
+            "JOIN chunks c ON c.id = ANY(:chunk_ids) AND c.document_id = d.id "
+            "WHERE d.id = ANY(:doc_ids)"
+        ),
+        {"doc_ids": [p[0] for p in page], "chunk_ids": [p[3] for p in page]},
+    ).all()
+    by_doc = {r[0]: r for r in rows}
+    terms = highlight_terms(query)
+    names = ("fulltext", "vector")
+    hits = []
+    for document_id, score, sources, _ in page:
+        r = by_doc.get(document_id)
+        if r is None:  # deleted meanwhile
+            continue
+        snippet, _ = make_snippet(r[11], terms)
+        hits.append(
+            SearchHit(
+                document_id=document_id,
+                title=r[1] or r[2] or f"document {document_id}",
+                original_name=r[2],
+                score=round(score, 6),
+                snippet=snippet,
+                category=r[8],
+                kind=r[3],
+                media_type=r[4],
+                source=r[5],
+                chunk_id=r[9],
+                heading=r[10],
+                created_at=r[6],
+                published_at=r[7],
+                matched=[names[i] for i in sources],
+            )
+        )
+    return hits
