@@ -232,13 +232,35 @@ class Worker:
             if conn is not None:
                 conn.close()
 
-    def _run_one(self, spec: StageSpec, handler: StageHandler, job: queue.Job, sandbox: Sandbox | None) -> Outcome:
+    def _failure(self, spec: StageSpec, job: queue.Job, exc: BaseException) -> Outcome:
+        """How an exception from a stage affects its row."""
+        if isinstance(exc, PermanentStageError):
+            return Outcome("permanent", message=str(exc))
+        if isinstance(exc, BackendUnavailableError):
+            return Outcome("defer", message=str(exc))
+        if isinstance(exc, psycopg.OperationalError | sqlalchemy.exc.OperationalError):
+            # the database went away mid-job: give the row back without spending the attempt
+            log.warning("database unavailable while running %s: %s", spec.name, str(exc).strip().splitlines()[0])
+            return Outcome("release", message=str(exc))
+        log.error("stage %s failed for document %s", spec.name, job.document_id, exc_info=exc)
+        return Outcome("error", message=f"{type(exc).__name__}: {str(exc).strip() or 'no details'}")
+
+    def _prepare(self, spec: StageSpec, handler: StageHandler, job: queue.Job) -> tuple[Any, Outcome | None]:
+        """The job's payload, or the outcome that makes running it moot (document gone, prepare failed)."""
         try:
             with self.db.session() as session:
                 document = session.get(Document, job.document_id)
                 if document is None or document.deleted_at is not None:
-                    return Outcome("ok", None, "document deleted")
-                payload = handler.prepare(self.ctx, session, document)
+                    return None, Outcome("ok", None, "document deleted")
+                return handler.prepare(self.ctx, session, document), None
+        except Exception as exc:
+            return None, self._failure(spec, job, exc)
+
+    def _run_one(self, spec: StageSpec, handler: StageHandler, job: queue.Job, sandbox: Sandbox | None) -> Outcome:
+        payload, early = self._prepare(spec, handler, job)
+        if early is not None:
+            return early
+        try:
             if sandbox is not None:
                 result = sandbox.call(
                     self._target(spec), payload, timeout_s=spec.timeout_s, cpu_limit_s=spec.cpu_limit_s
@@ -246,29 +268,46 @@ class Worker:
             else:
                 result = handler.run(payload)
             return Outcome("ok", result)
-        except PermanentStageError as exc:
-            return Outcome("permanent", message=str(exc))
-        except BackendUnavailableError as exc:
-            return Outcome("defer", message=str(exc))
-        except (psycopg.OperationalError, sqlalchemy.exc.OperationalError) as exc:
-            # the database went away mid-job: give the row back without spending the attempt
-            log.warning("database unavailable while running %s: %s", spec.name, str(exc).strip().splitlines()[0])
-            return Outcome("release", message=str(exc))
         except Exception as exc:
-            log.exception("stage %s failed for document %s", spec.name, job.document_id)
-            return Outcome("error", message=f"{type(exc).__name__}: {str(exc).strip() or 'no details'}")
+            return self._failure(spec, job, exc)
+
+    def _run_together(self, spec: StageSpec, handler: StageHandler, jobs: list[queue.Job]) -> list[Outcome]:
+        """Stages that override run_batch get the whole claimed batch at once (one model call for all)."""
+        outcomes: list[Outcome | None] = []
+        ready: list[tuple[int, Any]] = []
+        for i, job in enumerate(jobs):
+            payload, early = self._prepare(spec, handler, job)
+            outcomes.append(early)
+            if early is None:
+                ready.append((i, payload))
+        if ready:
+            try:
+                results: list[Any] = list(handler.run_batch([p for _, p in ready]))
+                if len(results) != len(ready):
+                    raise RuntimeError(f"run_batch returned {len(results)} results for {len(ready)} payloads")
+            except Exception as exc:
+                results = [exc] * len(ready)
+            for (i, _), result in zip(ready, results, strict=True):
+                job = jobs[i]
+                outcomes[i] = (
+                    self._failure(spec, job, result) if isinstance(result, BaseException) else Outcome("ok", result)
+                )
+        return [o for o in outcomes if o is not None]
 
     def _process_batch(self, spec: StageSpec, jobs: list[queue.Job], sandbox: Sandbox | None) -> None:
         handler = self.handler_for(spec)
         outcomes: list[tuple[queue.Job, Outcome]] = []
-        for i, job in enumerate(jobs):
-            if self.stopping:  # shutting down: give the rest back untouched
-                rest = [j.id for j in jobs[i:]]
-                with self.db.connect() as conn:
-                    queue.release(conn, rest, self.worker_id)
-                    conn.commit()
-                break
-            outcomes.append((job, self._run_one(spec, handler, job, sandbox)))
+        if sandbox is None and type(handler).run_batch is not StageHandler.run_batch:
+            outcomes = list(zip(jobs, self._run_together(spec, handler, jobs), strict=True))
+        else:
+            for i, job in enumerate(jobs):
+                if self.stopping:  # shutting down: give the rest back untouched
+                    rest = [j.id for j in jobs[i:]]
+                    with self.db.connect() as conn:
+                        queue.release(conn, rest, self.worker_id)
+                        conn.commit()
+                    break
+                outcomes.append((job, self._run_one(spec, handler, job, sandbox)))
         self._finish(spec, handler, outcomes)
         self.processed += len(outcomes)
 

@@ -4,8 +4,9 @@ A stage has three steps, so that untrusted parsing can run in a sandboxed child 
 database writes happen in the worker's completion transaction:
 
 1. `prepare(ctx, session, document)` — in the worker, reads what the stage needs (a picklable payload).
-2. `run(payload)` — the work. For stages declared `sandboxed` in the registry it runs in a child
-   process with limits (so it must not touch the database, and payload and result must pickle).
+2. `run(payload)` — the work; `run_batch(payloads)` may do a whole claimed batch at once. For stages
+   declared `sandboxed` in the registry it runs in a child process with limits (so it must not touch
+   the database, and payload and result must pickle).
 3. `store(ctx, session, document, result)` — in the worker, inside the transaction that completes the
    queue row and enqueues successors. Returns an optional note for the queue row ("skipped: no text").
    Must be idempotent: running a stage twice leaves one set of outputs.
@@ -97,6 +98,20 @@ class StageHandler:
 
     def run(self, payload: Any) -> Any:
         raise NotImplementedError
+
+    def run_batch(self, payloads: list[Any]) -> list[Any]:
+        """Run a claimed batch at once; one result or exception per payload, in order.
+
+        Override it where doing the batch together is cheaper (one embedding call for many documents).
+        The worker calls it instead of `run` for stages that override it and are not sandboxed.
+        """
+        results: list[Any] = []
+        for payload in payloads:
+            try:
+                results.append(self.run(payload))
+            except Exception as exc:
+                results.append(exc)
+        return results
 
     def store(self, ctx: StageContext, session: Session, document: Document, result: Any) -> str | None:
         return None

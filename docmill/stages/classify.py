@@ -39,7 +39,6 @@ from docmill.library.service import (
 from docmill.models import Category, Document
 from docmill.search.service import vector_literal
 from docmill.stages.base import StageContext, StageHandler
-from docmill.stages.embed import batch_mates, passage_cache
 
 NO_TEXT = "skipped: no text"
 EXISTING_TAGS = 300
@@ -56,7 +55,6 @@ class ClassifyPayload:
     existing_tags: list[str]
     rejected_paths: list[str]
     settings: Settings
-    mate_heads: tuple[str, ...] = ()  # what the other documents of this claimed batch embed (offline)
 
 
 @dataclass
@@ -158,15 +156,33 @@ class ClassifyHandler(StageHandler):
             existing_tags=existing_tags(session),
             rejected_paths=rejected_paths(session, document.id),
             settings=ctx.settings,
-            mate_heads=tuple(
-                document_head(mate.title or mate.original_name, document_text(mate.markdown, mate.transcript))
-                for mate in batch_mates(session, ctx, document.id, "classify")
-            )
-            if ctx.settings.llm_url is None
-            else (),
         )
 
     def run(self, payload: ClassifyPayload) -> ClassifyResult:
+        return self._classify(payload, None)
+
+    def run_batch(self, payloads: list[ClassifyPayload]) -> list[ClassifyResult | BaseException]:
+        """Offline, the documents of a claimed batch are embedded in one model call."""
+        results: list[ClassifyResult | BaseException | None] = [None] * len(payloads)
+        offline = [i for i, p in enumerate(payloads) if p.text.strip() and get_llm(p.settings) is None]
+        vectors: dict[int, np.ndarray] = {}
+        if offline:
+            try:
+                embedder = get_embedder(payloads[offline[0]].settings)
+                heads = [document_head(payloads[i].title, payloads[i].text) for i in offline]
+                vectors = dict(zip(offline, embedder.embed_passages(heads), strict=True))
+            except Exception as exc:
+                for i in offline:
+                    results[i] = exc
+        for i, payload in enumerate(payloads):
+            if results[i] is None:
+                try:
+                    results[i] = self._classify(payload, vectors.get(i))
+                except Exception as exc:
+                    results[i] = exc
+        return [r for r in results if r is not None]
+
+    def _classify(self, payload: ClassifyPayload, vector: np.ndarray | None) -> ClassifyResult:
         if not payload.text.strip():
             return ClassifyResult(skipped=True)
         common: dict[str, Any] = {
@@ -197,8 +213,8 @@ class ClassifyHandler(StageHandler):
                 **common,
             )
         embedder = get_embedder(payload.settings)
-        head = document_head(payload.title, payload.text)
-        vector = passage_cache.embed(embedder, [head], payload.mate_heads)[0]
+        if vector is None:
+            vector = embedder.embed_passages([document_head(payload.title, payload.text)])[0]
         cat_vectors = category_vectors.get(embedder, [c.query_text() for c in payload.categories])
         return ClassifyResult(
             method="offline",

