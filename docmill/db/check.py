@@ -96,6 +96,6 @@ def require_compatible_schema(url: str) -> SchemaReport:
     if not report.ok:
         raise SchemaDriftError(
             "the database does not match this version of docmill:\n  - " + "\n  - ".join(report.problems()),
-            "run `docmill migrate` (or `docmill db check` to see the details)",
+            "`docmill db check` shows the details",
         )
     return report

@@ -56,8 +56,9 @@ class QueueRow(Base):
             postgresql_where=sa.text("status = 'pending'"),
         ),
         sa.Index("ix_queue_pending_age", "stage", "created_at", postgresql_where=sa.text("status = 'pending'")),
-        sa.Index("ix_queue_lease", "lease_expires_at", postgresql_where=sa.text("status = 'processing'")),
-        sa.Index("ix_queue_processing_stage", "stage", postgresql_where=sa.text("status = 'processing'")),
+        sa.Index(
+            "ix_queue_processing", "stage", "lease_expires_at", postgresql_where=sa.text("status = 'processing'")
+        ),
         sa.Index(
             "ix_queue_failed",
             "stage",

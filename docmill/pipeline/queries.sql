@@ -27,29 +27,33 @@ SELECT document_id, stage::text FROM added;
 
 -- name: claim
 -- Take up to %(limit)s due rows of one stage, skipping rows other workers hold and paused stages.
-WITH picked AS (
-    SELECT id
-    FROM processing_queue
-    WHERE stage = %(stage)s::process_stage
-      AND status = 'pending'
-      AND run_after <= now()
-      AND NOT EXISTS (
-          SELECT 1 FROM stage_controls c WHERE c.stage = %(stage)s::process_stage AND c.paused
-      )
-    ORDER BY priority DESC, run_after, id
-    LIMIT %(limit)s
-    FOR UPDATE SKIP LOCKED
+-- `id = ANY(ARRAY(…))` keeps the plan to an index scan of ix_queue_claim plus primary-key lookups.
+WITH claimed AS (
+    UPDATE processing_queue q
+    SET status = 'processing',
+        attempts = q.attempts + 1,
+        locked_by = %(worker)s,
+        started_at = now(),
+        lease_expires_at = now() + make_interval(secs => %(lease_s)s),
+        updated_at = now()
+    WHERE q.id = ANY(ARRAY(
+        SELECT id
+        FROM processing_queue
+        WHERE stage = %(stage)s::process_stage
+          AND status = 'pending'
+          AND run_after <= now()
+          AND NOT EXISTS (
+              SELECT 1 FROM stage_controls c WHERE c.stage = %(stage)s::process_stage AND c.paused
+          )
+        ORDER BY priority DESC, run_after, id
+        LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    ))
+    RETURNING q.id, q.document_id, q.attempts, q.waits, q.priority, q.run_after
 )
-UPDATE processing_queue q
-SET status = 'processing',
-    attempts = q.attempts + 1,
-    locked_by = %(worker)s,
-    started_at = now(),
-    lease_expires_at = now() + make_interval(secs => %(lease_s)s),
-    updated_at = now()
-FROM picked, documents d
-WHERE q.id = picked.id AND d.id = q.document_id
-RETURNING q.id, q.document_id, q.attempts, q.waits, d.kind;
+SELECT c.id, c.document_id, c.attempts, c.waits, d.kind
+FROM claimed c JOIN documents d ON d.id = c.document_id
+ORDER BY c.priority DESC, c.run_after, c.id;
 
 -- name: heartbeat
 UPDATE processing_queue
