@@ -1,0 +1,50 @@
+// Names for the generated API types, so components need not spell out components["schemas"][…].
+// Every type here is an alias of src/lib/api/schema.ts (generated: `npm run gen:api`); none is
+// written by hand.
+import type { components, paths } from './schema';
+
+export type { components, paths };
+export type Schemas = components['schemas'];
+
+export type SessionInfo = Schemas['SessionInfo'];
+export type UserOut = Schemas['UserOut'];
+export type ErrorBody = Schemas['ErrorBody'];
+export type Dashboard = Schemas['Dashboard'];
+export type StageLag = Schemas['StageLag'];
+export type StageName = Schemas['ProcessStage'];
+export type Failure = Schemas['Failure'];
+export type DocumentSummary = Schemas['DocumentSummary'];
+export type DocumentDetail = Schemas['DocumentDetail'];
+export type DocumentKind = Schemas['DocumentKind'];
+export type DocumentSort = Schemas['DocumentSort'];
+export type PipelineStatus = Schemas['PipelineStatus'];
+export type DocumentPage = Schemas['Page_DocumentSummary_'];
+export type HistoryEntry = Schemas['HistoryEntry'];
+export type StageState = Schemas['StageState'];
+export type Transcript = Schemas['Transcript'];
+export type UploadResult = Schemas['UploadResult'];
+export type SearchResponse = Schemas['SearchResponse'];
+export type SearchHit = Schemas['SearchHit'];
+export type CategoryTree = Schemas['CategoryTree'];
+export type CategoryNode = Schemas['CategoryNode'];
+export type Suggestion = Schemas['Suggestion'];
+export type SuggestionPage = Schemas['Page_Suggestion_'];
+export type BulkResponse = Schemas['BulkResponse'];
+export type Feed = Schemas['FeedOut'];
+export type FeedCreate = Schemas['FeedCreate'];
+export type FeedFetchResult = Schemas['FeedFetchResult'];
+
+export type DocumentQuery = NonNullable<paths['/api/documents']['get']['parameters']['query']>;
+export type SearchQuery = paths['/api/search']['get']['parameters']['query'];
+export type SearchMode = NonNullable<SearchQuery['mode']>;
+export type SuggestionStatus = Suggestion['status'];
+export type FeedStatus = NonNullable<Feed['last_status']>;
+
+export {
+	documentKindValues,
+	documentSortValues,
+	pipelineStatusValues,
+	processStageValues,
+	searchResponseModeValues,
+	suggestionStatusValues
+} from './schema';
