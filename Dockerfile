@@ -4,7 +4,6 @@ WORKDIR /src/frontend
 COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY frontend/ ./
-COPY docmill/api/openapi.json /src/docmill/api/openapi.json
 RUN npm run build
 
 FROM python:3.11-slim-bookworm
