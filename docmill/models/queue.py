@@ -56,9 +56,7 @@ class QueueRow(Base):
             postgresql_where=sa.text("status = 'pending'"),
         ),
         sa.Index("ix_queue_pending_age", "stage", "created_at", postgresql_where=sa.text("status = 'pending'")),
-        sa.Index(
-            "ix_queue_processing", "stage", "lease_expires_at", postgresql_where=sa.text("status = 'processing'")
-        ),
+        sa.Index("ix_queue_processing", "stage", "lease_expires_at", postgresql_where=sa.text("status = 'processing'")),
         sa.Index(
             "ix_queue_failed",
             "stage",

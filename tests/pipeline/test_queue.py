@@ -201,9 +201,7 @@ def test_retry_failed_per_document_per_stage_and_all(database: Database, make_do
     assert len(failed_rows) == 3 and all(r[8] is not None for r in failed_rows)  # history kept, superseded
 
 
-def test_run_missing_and_run_all_only_reach_documents_that_reached_the_stage(
-    database: Database, make_document
-) -> None:
+def test_run_missing_and_run_all_only_reach_documents_that_reached_the_stage(database: Database, make_document) -> None:
     converted, fresh, other = make_document(kind="pdf"), make_document(kind="pdf"), make_document(kind="image")
     with database.connect() as conn:
         queue.enqueue_stage(conn, converted, "markdown")
