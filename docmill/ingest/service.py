@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 
 # Why a file was rejected; the upload route maps these to HTTP statuses (413, 422, 415).
 TOO_LARGE = "too_large"
-EMPTY = "empty"
 UNSUPPORTED = "unsupported_type"
 UNREADABLE = "unreadable"
 
@@ -39,7 +38,7 @@ class IngestResult:
     document_id: int | None
     reason: str | None  # for rejected (and a note for duplicate)
     original_name: str | None
-    code: str | None = None  # machine-readable rejection reason: too_large, empty, unsupported_type, unreadable
+    code: str | None = None  # machine-readable rejection reason: too_large, unsupported_type, unreadable
 
 
 def _rejected(name: str | None, code: str, reason: str) -> IngestResult:
@@ -104,8 +103,6 @@ def ingest_path(
 def _ingest_spooled(
     db: Database, spooled: storage.Spooled, name: str | None, source: str, settings: Settings
 ) -> IngestResult:
-    if spooled.size == 0:
-        return _rejected(name, EMPTY, "the file is empty (0 bytes); there is nothing to store")
     detected = detect_file(spooled.path, name)
     if detected.executable:
         return _rejected(

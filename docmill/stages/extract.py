@@ -50,6 +50,11 @@ class ExtractStage(StageHandler):
             raise PermanentStageError(
                 "the original file is missing from the data directory", "ingest the file again to restore it"
             )
+        if doc.size_bytes == 0:
+            raise PermanentStageError(
+                "the file is empty (0 bytes): there is nothing to read",
+                "upload it again from where it came from; the copy docmill received had no content",
+            )
         found = extract(doc.file_path, payload.extension, doc.kind, doc.media_type, doc.original_name)
         metadata = dict(found.metadata)
         if found.created:

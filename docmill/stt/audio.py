@@ -77,13 +77,9 @@ def probe(path: Path) -> MediaInfo:
     return MediaInfo(duration=duration, has_audio="audio" in kinds, has_video="video" in kinds)
 
 
-def decode(path: Path, max_seconds: float) -> np.ndarray:
-    """The first audio track as float32 samples at 16 kHz mono.
-
-    One ffmpeg process and no separate probe (each start costs ~0.15 s): ffmpeg stops just past
-    `max_seconds`, so a recording over the limit costs at most that much decoding and memory.
-    """
-    cmd = [
+def _first_audio_track_16k_mono(path: Path) -> list[str]:
+    """ffmpeg arguments that read `path` and keep only its first audio track, as 16 kHz mono."""
+    return [
         _tool("ffmpeg"),
         "-nostdin",
         "-hide_banner",
@@ -101,6 +97,17 @@ def decode(path: Path, max_seconds: float) -> np.ndarray:
         "1",
         "-ar",
         str(SAMPLE_RATE),
+    ]
+
+
+def decode(path: Path, max_seconds: float) -> np.ndarray:
+    """The first audio track as float32 samples at 16 kHz mono.
+
+    One ffmpeg process and no separate probe (each start costs ~0.15 s): ffmpeg stops just past
+    `max_seconds`, so a recording over the limit costs at most that much decoding and memory.
+    """
+    cmd = [
+        *_first_audio_track_16k_mono(path),
         "-t",
         f"{max_seconds + 1:.3f}",
         "-f",
@@ -131,24 +138,8 @@ def extract_audio(src: Path, dst: Path) -> bool:
     if not probe(src).has_audio:
         return False
     cmd = [
-        _tool("ffmpeg"),
-        "-nostdin",
-        "-hide_banner",
-        "-loglevel",
-        "error",
+        *_first_audio_track_16k_mono(src),
         "-y",
-        *_INPUT_GUARDS,
-        "-i",
-        str(src),
-        "-map",
-        "0:a:0",
-        "-vn",
-        "-sn",
-        "-dn",
-        "-ac",
-        "1",
-        "-ar",
-        str(SAMPLE_RATE),
         "-c:a",
         "flac",
         "-f",

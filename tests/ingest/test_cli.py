@@ -22,6 +22,7 @@ def test_ingest_folders_and_files(database: Database, settings: Settings, corpus
     shutil.copy(corpus / "pdf" / "test.pdf", folder / "nested" / "same-paper.pdf")
     shutil.copy(corpus / "json" / "test.json", folder / "nested" / "data.json")
     (folder / "nested" / "empty.txt").write_bytes(b"")
+    (folder / "tool.pdf").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(200))
     (folder / ".hidden").write_text("not ingested")
     single = corpus / "csv" / "test_mskanji.csv"
     env = dict(os.environ, COLUMNS="200", DOCMILL_LOG_LEVEL="WARNING")
@@ -34,11 +35,11 @@ def test_ingest_folders_and_files(database: Database, settings: Settings, corpus
     )
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "5 files: 3 added, 1 duplicates, 1 rejected" in out, out
-    assert "the file is empty" in out and "same content as document" in out
+    assert "6 files: 4 added, 1 duplicates, 1 rejected" in out, out
+    assert "executable programs" in out and "same content as document" in out
     with database.session() as session:
         names = sorted(session.scalars(sa.select(Document.original_name)))
-    assert names == ["data.json", "same-paper.pdf", "test_mskanji.csv"]  # sorted walk: nested/ comes first
+    assert names == ["data.json", "empty.txt", "same-paper.pdf", "test_mskanji.csv"]  # sorted walk: nested/ comes first
 
 
 def test_ingest_missing_path_fails_with_a_hint(settings: Settings, tmp_path: Path) -> None:

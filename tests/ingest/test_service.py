@@ -100,9 +100,12 @@ def test_too_large_is_rejected_while_streaming(database: Database, settings: Set
         assert session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
 
 
-def test_empty_and_executable_files_are_rejected(database: Database, settings: Settings) -> None:
+def test_empty_files_are_kept_and_executables_rejected(database: Database, settings: Settings) -> None:
+    # An empty file is stored like any other; its extract row fails with the reason (tests/stages/test_hostile.py).
     empty = ingest_stream(database, io.BytesIO(b""), original_name="nothing.pdf", settings=settings)
-    assert (empty.status, empty.code) == ("rejected", "empty")
+    assert empty.status == "added" and empty.document_id is not None
+    again = ingest_stream(database, io.BytesIO(b""), original_name="also-nothing.txt", settings=settings)
+    assert again.status == "duplicate" and again.document_id == empty.document_id
     elf = ingest_stream(
         database, io.BytesIO(b"\x7fELF\x02\x01\x01" + bytes(200)), original_name="a.pdf", settings=settings
     )

@@ -30,7 +30,7 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 FILE_FIELD = "file"
 _MULTIPART_OVERHEAD = 64 * 1024  # headers and boundaries around the file part
-_STATUS = {service.TOO_LARGE: 413, service.UNSUPPORTED: 415, service.EMPTY: 422, service.UNREADABLE: 422}
+_STATUS = {service.TOO_LARGE: 413, service.UNSUPPORTED: 415, service.UNREADABLE: 422}
 _OPENAPI_BODY = {
     "requestBody": {
         "required": True,
