@@ -10,13 +10,43 @@ from __future__ import annotations
 class DocmillError(Exception):
     """A failure a user can act on."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # A stable machine-readable code ("feed_exists") the UI translates; None: the kind's default.
+        self.code = code
 
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}" if self.hint else self.message
+
+
+# The kinds of failure every layer speaks. The API maps each to one HTTP status (docmill/api/errors.py);
+# the worker maps Permanent to "fail the row now" and Unavailable to "wait without spending an attempt".
+
+
+class NotFound(DocmillError):
+    """The thing asked for does not exist (or the caller may not see it)."""
+
+
+class Conflict(DocmillError):
+    """The request conflicts with the current state (a duplicate, a row in use)."""
+
+
+class Invalid(DocmillError):
+    """The input is malformed or out of range; the message names the field and the accepted forms."""
+
+
+class Forbidden(DocmillError):
+    """The caller is known but may not do this."""
+
+
+class Unavailable(DocmillError):
+    """Something needed is down or busy (a model backend, a service); trying again later can work."""
+
+
+class Permanent(DocmillError):
+    """A failure that retrying cannot fix (unsupported format, corrupt file)."""
 
 
 class ConfigError(DocmillError):
@@ -31,9 +61,9 @@ class SchemaDriftError(DatabaseError):
     """The database's process_stage enum and the code's stage registry disagree."""
 
 
-class PermanentStageError(DocmillError):
+class PermanentStageError(Permanent):
     """A stage failed in a way a retry cannot fix (unsupported format, corrupt file): fail the row now."""
 
 
-class BackendUnavailableError(DocmillError):
+class BackendUnavailableError(Unavailable):
     """A model backend (STT service, LLM, embedding endpoint) is down: the row waits without spending an attempt."""

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError as SqlOperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from docmill.errors import DatabaseError, DocmillError
+from docmill.errors import Conflict, DatabaseError, DocmillError, Forbidden, Invalid, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,14 @@ def http_error_response(request: Request, exc: StarletteHTTPException) -> JSONRe
     return error_response(exc.status_code, code, message, hint, exc.headers)
 
 
+def _typed_handler(status: int, default_code: str) -> Any:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DocmillError)
+        return error_response(status, exc.code or default_code, exc.message, exc.hint)
+
+    return handle
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -126,6 +134,17 @@ def install_error_handlers(app: FastAPI) -> None:
             "the database did not answer",
             "check that PostgreSQL is running; /ready says what is wrong",
         )
+
+    # One status per kind of error; a route raises the service's typed error and never re-checks.
+    typed: dict[type[DocmillError], tuple[int, str]] = {
+        NotFound: (404, "not_found"),
+        Conflict: (409, "conflict"),
+        Invalid: (422, "invalid_request"),
+        Forbidden: (403, "forbidden"),
+        Unavailable: (503, "unavailable"),
+    }
+    for error_type, (status, code) in typed.items():
+        app.add_exception_handler(error_type, _typed_handler(status, code))
 
     @app.exception_handler(DocmillError)
     async def _docmill_error(request: Request, exc: DocmillError) -> JSONResponse:

@@ -12,31 +12,20 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from docmill.kinds import ALL_KINDS, FILE_KINDS, MEDIA, OFFICE, TEXTUAL, DocumentKind
 
-class DocumentKind(enum.StrEnum):
-    """What a document is, decided from its content by the ingest step."""
-
-    PDF = "pdf"
-    DOCUMENT = "document"  # docx, odt, rtf, doc
-    PRESENTATION = "presentation"  # pptx, odp, ppt
-    SPREADSHEET = "spreadsheet"  # xlsx, xls, ods, csv
-    HTML = "html"
-    TEXT = "text"  # plain text, markdown, json, xml, ipynb
-    EBOOK = "ebook"  # epub
-    EMAIL = "email"  # msg, eml
-    IMAGE = "image"
-    AUDIO = "audio"
-    VIDEO = "video"
-    ARCHIVE = "archive"  # zip
-    NEWS = "news"  # an article from a feed
-    UNKNOWN = "unknown"
-
-
-ALL_KINDS = frozenset(DocumentKind)
-OFFICE = frozenset({DocumentKind.DOCUMENT, DocumentKind.PRESENTATION, DocumentKind.SPREADSHEET})
-MEDIA = frozenset({DocumentKind.AUDIO, DocumentKind.VIDEO})
-FILE_KINDS = ALL_KINDS - {DocumentKind.NEWS}
-TEXTUAL = ALL_KINDS - {DocumentKind.UNKNOWN}
+__all__ = [
+    "ALL_KINDS",
+    "FILE_KINDS",
+    "MEDIA",
+    "OFFICE",
+    "STAGES",
+    "TEXTUAL",
+    "DocumentKind",
+    "Edge",
+    "ProcessStage",
+    "StageSpec",
+]
 
 
 @dataclass(frozen=True)
