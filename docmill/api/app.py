@@ -17,7 +17,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from docmill import __version__
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
+from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import LoginThrottle
+from docmill.config import get_settings
+from docmill.db.check import check_schema
 from docmill.db.engine import get_database
 from docmill.errors import DatabaseError
 
@@ -34,6 +37,7 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.library",
     "docmill.api.routes.categories",
     "docmill.api.routes.feeds",
+    "docmill.api.routes.mail",
     "docmill.api.routes.auth",
 )
 # Routers outside the auth requirement (login, health), by module; they carry their own paths.
@@ -120,10 +124,6 @@ class SecurityHeaders:
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
-    from docmill.auth.service import ensure_first_admin
-    from docmill.config import get_settings
-    from docmill.db.check import check_schema
-
     settings = get_settings()
     try:
         db = await run_in_threadpool(get_database)
@@ -171,7 +171,7 @@ def create_app() -> FastAPI:
         return JSONResponse(app.openapi())
 
     try:
-        from docmill.api.static import mount_static
+        from docmill.api.static import mount_static  # noqa: PLC0415 (optional: absent in an api-only install)
 
         mount_static(app)
     except ModuleNotFoundError:
