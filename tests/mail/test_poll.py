@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from docmill.collector.mail import poll
-from docmill.collector.mail.types import PollStatus
+from docmill.collector.mail import poll, service
+from docmill.collector.mail.types import InvalidMailSettings, PollStatus
 from docmill.config import Settings, get_settings, reset_settings_cache
 from docmill.db.engine import Database
+from tests.helpers import run_worker_until_idle
 from tests.mail import samples
 from tests.mail.conftest import AddAccount, loopback_only
 from tests.mail.imap_server import DovecotServer, MailUser
@@ -163,8 +164,6 @@ def test_html_mail_is_sanitized_and_korean_subjects_are_searchable(
     database: Database, settings: Settings, imap_server: DovecotServer, mail_user: MailUser, add_account: AddAccount
 ) -> None:
     """The .eml documents go through the same stages as uploads: Markdown without the script, Korean intact."""
-    from tests.helpers import run_worker_until_idle  # noqa: PLC0415 (the worker is only needed here)
-
     fill(
         imap_server,
         mail_user,
@@ -265,9 +264,7 @@ def test_each_after_action(
 
 
 def test_delete_needs_the_account_to_allow_it(database: Database, settings: Settings, add_account: AddAccount) -> None:
-    from docmill.collector.mail.types import InvalidMailSettings  # noqa: PLC0415
-
-    with pytest.raises(InvalidMailSettings, match="deleting messages .* turned off"):
+    with pytest.raises(InvalidMailSettings, match=r"deleting messages .* turned off"):
         add_account(rules=[{"name": "rm", "after_action": "delete"}])
 
 
@@ -296,8 +293,6 @@ def test_messages_without_message_id_are_recognised_by_content(
     fill(imap_server, mail_user, anonymous)
     account = add_account(rules=[{"name": "all"}])
     assert run_poll(database, settings, account).ingested == 1
-    from docmill.collector.mail import service  # noqa: PLC0415
-
     with database.transaction() as session:  # a rule change reads every message again
         service.add_rule(session, account, service.RuleInput(name="second", subject_contains="zzz"))
     again = run_poll(database, settings, account)
@@ -309,8 +304,6 @@ def test_messages_without_message_id_are_recognised_by_content(
 def test_a_new_rule_reads_older_messages_again(
     database: Database, settings: Settings, imap_server: DovecotServer, mail_user: MailUser, add_account: AddAccount
 ) -> None:
-    from docmill.collector.mail import service  # noqa: PLC0415
-
     fill(imap_server, mail_user, samples.message(subject="tax letter", sender="tax@gov.example"))
     account = add_account(rules=[{"name": "bills", "from_contains": "billing@", "ingest": "message"}])
     assert run_poll(database, settings, account).matched == 0
