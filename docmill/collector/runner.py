@@ -99,7 +99,7 @@ def _claim(db: Database, free: int, mail_busy: set[int], idle_s: float) -> tuple
     accounts = mail_poll.due_accounts(db, free - len(feeds), mail_busy)
     pause = idle_s
     if free > len(feeds) + len(accounts):
-        dues = [d for d in (seconds_until_due(db), mail_poll.seconds_until_due(db)) if d is not None]
+        dues = [d for d in (seconds_until_due(db), mail_poll.seconds_until_due(db, mail_busy)) if d is not None]
         if dues:
             pause = min(idle_s, max(min(dues), 0.05))
     return feeds, accounts, pause

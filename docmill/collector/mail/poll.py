@@ -66,7 +66,6 @@ log = logging.getLogger(__name__)
 QUERIES = Path(__file__).with_name("queries.sql")
 LOCK_NAMESPACE = 0x6D61696C  # "mail"
 HEADER_BATCH = 50
-HOLD_S = 15.0  # see the account_hold query
 MAX_ERROR_CHARS = 4000
 SOURCE = "mail"
 
@@ -158,13 +157,18 @@ def due_accounts(database: Database, limit: int, busy: set[int]) -> list[int]:
     if limit <= 0:
         return []
     with database.connect(autocommit=True) as conn:
-        rows = conn.execute(query("due_accounts"), {"limit": limit, "busy": sorted(busy)}).fetchall()
+        rows = conn.execute(
+            query("due_accounts"), {"limit": limit, "busy": sorted(busy), "namespace": LOCK_NAMESPACE}
+        ).fetchall()
     return [int(r[0]) for r in rows]
 
 
-def seconds_until_due(database: Database) -> float | None:
+def seconds_until_due(database: Database, busy: set[int] | None = None) -> float | None:
+    """Seconds until an account not being polled now falls due (0: one is due); None without any."""
     with database.connect(autocommit=True) as conn:
-        row = conn.execute(query("seconds_until_due")).fetchone()
+        row = conn.execute(
+            query("seconds_until_due"), {"busy": sorted(busy or ()), "namespace": LOCK_NAMESPACE}
+        ).fetchone()
     return None if row is None or row[0] is None else max(0.0, float(row[0]))
 
 
@@ -201,8 +205,6 @@ def poll_account(
             )
         snapshot = _snapshot(database, account_id)
         outcome = PollOutcome(account_id=account_id, name=snapshot.name)
-        with database.connect(autocommit=True) as conn:
-            conn.execute(query("account_hold"), {"account_id": account_id, "hold_s": HOLD_S})
         try:
             _poll(database, settings, snapshot, outcome, resolver, stop_event)
         except MailConnectionError as exc:
@@ -317,7 +319,6 @@ class FolderReader:
                     "account_id": self.snapshot.id,
                     "folder": folder,
                     "uidvalidity": state.uidvalidity,
-                    "last_uid": state.last_uid,
                     "max_attempts": self.settings.mail_max_attempts,
                 },
             ).fetchall()
@@ -338,6 +339,9 @@ class FolderReader:
                 if uid in fetched:
                     self.outcome.examined += 1
                     self.handle(folder, uidvalidity, uid, fetched[uid], rules)
+                else:
+                    where = {"account_id": self.snapshot.id, "folder": folder, "uidvalidity": uidvalidity, "uid": uid}
+                    self._run("message_vanished", where)
                 self._advance(folder, uidvalidity, uid, position + 1, len(uids))
 
     def _advance(self, folder: str, uidvalidity: int, uid: int, done: int, total: int) -> None:
@@ -348,7 +352,6 @@ class FolderReader:
                 {"account_id": self.snapshot.id, "folder": folder, "uidvalidity": uidvalidity, "uid": uid},
             )
             conn.execute(query("account_progress"), {"account_id": self.snapshot.id, "progress": json.dumps(progress)})
-            conn.execute(query("account_hold"), {"account_id": self.snapshot.id, "hold_s": HOLD_S})
             conn.commit()
 
     # ---- one message --------------------------------------------------------------------------

@@ -2,14 +2,25 @@
 -- Parameters are bound (%(name)s); rows are read into the dataclasses of poll.py.
 
 -- name: due_accounts
--- Enabled accounts due for a poll, oldest first. The poll itself is guarded by an advisory lock.
-SELECT id FROM mail_accounts
+-- Enabled accounts due for a poll, oldest first, leaving out those being polled right now (this process's,
+-- and any whose advisory lock another session holds: see try_lock).
+SELECT id FROM mail_accounts a
 WHERE enabled AND next_fetch_at <= now() AND NOT (id = ANY(%(busy)s::bigint[]))
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_locks l
+      WHERE l.locktype = 'advisory' AND l.classid = %(namespace)s::oid AND l.objid = a.id::oid AND l.objsubid = 2
+  )
 ORDER BY next_fetch_at, id
 LIMIT %(limit)s;
 
 -- name: seconds_until_due
-SELECT extract(epoch FROM min(next_fetch_at) - now())::float8 AS seconds FROM mail_accounts WHERE enabled;
+SELECT extract(epoch FROM min(next_fetch_at) - now())::float8 AS seconds
+FROM mail_accounts a
+WHERE enabled AND NOT (id = ANY(%(busy)s::bigint[]))
+  AND NOT EXISTS (
+      SELECT 1 FROM pg_locks l
+      WHERE l.locktype = 'advisory' AND l.classid = %(namespace)s::oid AND l.objid = a.id::oid AND l.objsubid = 2
+  );
 
 -- name: try_lock
 -- Held by the polling session for the whole poll: a second poll of the account (another collector, a
@@ -35,7 +46,7 @@ WHERE account_id = %(account_id)s AND folder = %(folder)s AND uidvalidity = %(ui
 -- the collector died on them), or ingested with their after-action not done (a move whose folder was
 -- missing…). Those failed too often are left alone.
 SELECT uid FROM mail_messages
-WHERE account_id = %(account_id)s AND folder = %(folder)s AND uidvalidity = %(uidvalidity)s AND uid <= %(last_uid)s
+WHERE account_id = %(account_id)s AND folder = %(folder)s AND uidvalidity = %(uidvalidity)s
   AND (status = 'pending' OR (status = 'failed' AND attempts < %(max_attempts)s) OR (status = 'ingested' AND NOT action_done))
 ORDER BY uid;
 
@@ -82,6 +93,13 @@ UPDATE mail_messages SET status = 'failed', error = %(error)s, updated_at = now(
 -- name: message_action_done
 UPDATE mail_messages SET action_done = true, updated_at = now() WHERE id = %(id)s;
 
+-- name: message_vanished
+-- An ingested message whose after-action was not recorded is gone from its folder: the action happened
+-- (the collector died before it could say so) or someone moved it; either way nothing is left to do.
+UPDATE mail_messages SET action_done = true, updated_at = now()
+WHERE account_id = %(account_id)s AND folder = %(folder)s AND uidvalidity = %(uidvalidity)s AND uid = %(uid)s
+  AND status = 'ingested' AND NOT action_done;
+
 -- name: link_document
 INSERT INTO mail_message_documents (message_id, document_id, role, name)
 VALUES (%(message_id)s, %(document_id)s, %(role)s, %(name)s)
@@ -106,8 +124,3 @@ WHERE id = %(account_id)s;
 
 -- name: account_capabilities
 UPDATE mail_accounts SET capabilities = %(capabilities)s WHERE id = %(account_id)s;
-
--- name: account_hold
--- While a poll runs, the account is not due (other collectors would only find it locked); a poll that
--- dies with its collector lets it fall due again this many seconds after its last sign of life.
-UPDATE mail_accounts SET next_fetch_at = now() + make_interval(secs => %(hold_s)s) WHERE id = %(account_id)s;
