@@ -14,8 +14,9 @@ class DocmillError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        # A stable machine-readable code ("feed_exists") the UI translates; None: the kind's default.
-        self.code = code
+        # A stable machine-readable code ("feed_exists") the UI translates; None: the class's own `code`
+        # attribute where it declares one (LibraryError and its kinds do), else the kind's default.
+        self.code = code if code is not None else getattr(type(self), "code", None)
 
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}" if self.hint else self.message
