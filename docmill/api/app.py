@@ -56,14 +56,19 @@ SECURITY_HEADERS = (
 )
 
 
-def _import_router(module_name: str) -> APIRouter | None:
+def _import_optional(module_name: str) -> Any:
+    """The module, or None when it does not exist (an error inside it is still raised)."""
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name == module_name:
             return None
         raise
-    return module.router
+
+
+def _import_router(module_name: str) -> APIRouter | None:
+    module = _import_optional(module_name)
+    return None if module is None else module.router
 
 
 class AuthGate:
@@ -170,12 +175,9 @@ def create_app() -> FastAPI:
     def openapi_schema(_user: Annotated[AuthUser, Depends(require_auth)]) -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    try:
-        from docmill.api.static import mount_static  # noqa: PLC0415 (optional: absent in an api-only install)
-
-        mount_static(app)
-    except ModuleNotFoundError:
-        pass
+    static = _import_optional("docmill.api.static")  # optional: absent from an api-only install
+    if static is not None:
+        static.mount_static(app)
     app.add_middleware(AuthGate)
     app.add_middleware(SecurityHeaders)
     return app

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import grp
 import ipaddress
 import os
 import pwd
@@ -176,8 +177,6 @@ class DovecotServer:
             entry = pwd.getpwnam("dovecot")
             return "dovecot", "dovecot", entry.pw_uid, entry.pw_gid
         entry = pwd.getpwuid(os.geteuid())
-        import grp  # noqa: PLC0415 (only needed when not root)
-
         return entry.pw_name, grp.getgrgid(os.getegid()).gr_name, None, None
 
     def start(self) -> None:

@@ -72,7 +72,8 @@ def upgrade() -> None:
             ingest text NOT NULL DEFAULT 'attachments'
                 CONSTRAINT ck_mail_rules_ingest CHECK (ingest IN ('attachments', 'message', 'both')),
             after_action text NOT NULL DEFAULT 'none'
-                CONSTRAINT ck_mail_rules_after_action CHECK (after_action IN ('none', 'seen', 'flag', 'move', 'delete')),
+                CONSTRAINT ck_mail_rules_after_action
+                CHECK (after_action IN ('none', 'seen', 'flag', 'move', 'delete')),
             move_to text,
             owner_id bigint CONSTRAINT fk_mail_rules_owner_id_users REFERENCES users (id) ON DELETE SET NULL,
             category_id bigint
