@@ -56,7 +56,7 @@ describe('mail helpers', () => {
 			move_to: 'Archive',
 			tags: ['a', 'b']
 		});
-		expect(ruleBody({ ...emptyRuleForm(), name: 'x', attachments: 'no', maxAge: '7.4', folders: 'INBOX, Bills' })).toEqual({
+		expect(ruleBody({ ...emptyRuleForm(), name: 'x', attachments: 'no', maxAge: 7.4, folders: 'INBOX, Bills' })).toEqual({
 			name: 'x',
 			folders: ['INBOX', 'Bills'],
 			ingest: 'attachments',
@@ -64,5 +64,6 @@ describe('mail helpers', () => {
 			has_attachment: false,
 			max_age_days: 7
 		});
+		expect(ruleBody({ ...emptyRuleForm(), name: 'y', maxAge: null }).max_age_days).toBeUndefined();
 	});
 });

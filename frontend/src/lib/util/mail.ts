@@ -64,7 +64,7 @@ export interface RuleForm {
 	body: string;
 	attachments: 'any' | 'yes' | 'no';
 	glob: string;
-	maxAge: string;
+	maxAge: string | number | null;
 	ingest: MailIngestMode;
 	after: MailAfterAction;
 	moveTo: string;
@@ -91,6 +91,11 @@ export function emptyRuleForm(): RuleForm {
 	};
 }
 
+/** A form field's text: number inputs bound with bind:value hold numbers (or null when empty). */
+export function fieldText(value: unknown): string {
+	return value === null || value === undefined ? '' : String(value).trim();
+}
+
 function list(text: string): string[] {
 	return text
 		.split(',')
@@ -112,7 +117,7 @@ export function ruleBody(form: RuleForm): MailRuleCreate {
 	if (form.body.trim()) body.body_contains = form.body.trim();
 	if (form.attachments !== 'any') body.has_attachment = form.attachments === 'yes';
 	if (form.glob.trim()) body.attachment_glob = form.glob.trim();
-	if (form.maxAge.trim()) body.max_age_days = Math.max(1, Math.round(Number(form.maxAge)));
+	if (fieldText(form.maxAge)) body.max_age_days = Math.max(1, Math.round(Number(form.maxAge)));
 	if (form.after === 'move') body.move_to = form.moveTo.trim();
 	if (form.category.trim()) body.category = form.category.trim();
 	if (list(form.tags).length) body.tags = list(form.tags);
