@@ -131,22 +131,44 @@ def _leaves(part: Message) -> list[Message]:
     return leaves
 
 
-def _content_id(part: Message) -> str | None:
-    value = part.get("Content-ID")
-    return str(value).strip().strip("<>") if value else None
+@dataclass(frozen=True)
+class PartInfo:
+    """A leaf part's headers, read once (each read of a header parses it again under the default policy)."""
+
+    content_type: str
+    disposition: str | None
+    filename: str | None
+    content_id: str | None
+
+    @property
+    def maintype(self) -> str:
+        return self.content_type.split("/", 1)[0]
+
+    @property
+    def subtype(self) -> str:
+        return self.content_type.split("/", 1)[-1]
 
 
-def _attachment_name(part: Message, index: int) -> str:
+def _info(part: Message) -> PartInfo:
     try:
-        name = part.get_filename()
-    except Exception:
-        name = None
-    if name:
-        return str(name)
-    if part.get_content_type() == "message/rfc822":
+        filename = part.get_filename()
+    except Exception:  # a malformed name parameter
+        filename = None
+    content_id = part.get("Content-ID")
+    return PartInfo(
+        content_type=part.get_content_type(),
+        disposition=part.get_content_disposition(),
+        filename=str(filename) if filename else None,
+        content_id=str(content_id).strip().strip("<>") if content_id else None,
+    )
+
+
+def _attachment_name(info: PartInfo, index: int) -> str:
+    if info.filename:
+        return info.filename
+    if info.content_type == "message/rfc822":
         return f"attached-message-{index}.eml"
-    subtype = part.get_content_subtype() or "bin"
-    return f"attachment-{index}.{re.sub(r'[^a-z0-9]+', '', subtype.lower())[:10] or 'bin'}"
+    return f"attachment-{index}.{re.sub(r'[^a-z0-9]+', '', info.subtype.lower())[:10] or 'bin'}"
 
 
 def _attached_message_bytes(part: Message) -> bytes | None:
@@ -156,23 +178,19 @@ def _attached_message_bytes(part: Message) -> bytes | None:
     return _decoded(part)
 
 
-def _is_attachment(part: Message, referenced: set[str]) -> bool:
-    disposition = part.get_content_disposition()
-    if disposition == "attachment":
+def _is_attachment(info: PartInfo, referenced: set[str]) -> bool:
+    if info.disposition == "attachment":
         return True
-    content_id = _content_id(part)
-    if content_id and content_id in referenced:
+    if info.content_id and info.content_id in referenced:
         return False  # an inline image of the HTML body: part of the message, not an attachment
-    if part.get_content_type() == "message/rfc822":
-        return True
-    try:
-        has_name = bool(part.get_filename())
-    except Exception:
-        has_name = False
-    if has_name:
+    if info.content_type == "message/rfc822" or info.filename:
         return True
     # a non-text part with neither name nor reference (a bare PDF in a multipart/mixed) is still a file
-    return part.get_content_maintype() not in ("text", "multipart") and disposition != "inline"
+    return info.maintype not in ("text", "multipart") and info.disposition != "inline"
+
+
+def _payload(part: Message, info: PartInfo) -> bytes | None:
+    return _attached_message_bytes(part) if info.content_type == "message/rfc822" else _decoded(part)
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
@@ -189,19 +207,21 @@ def parse_message(raw: bytes) -> ParsedMessage:
     referenced = set(CID.findall(html_text))
     bodies = {id(p) for p in (plain, html) if p is not None}
     for index, part in enumerate(_leaves(message), start=1):
-        if id(part) in bodies or not _is_attachment(part, referenced):
+        if id(part) in bodies:
             continue
-        name = _attachment_name(part, index)
+        info = _info(part)
+        if not _is_attachment(info, referenced):
+            continue
+        name = _attachment_name(info, index)
         try:
-            payload = _attached_message_bytes(part) if part.get_content_type() == "message/rfc822" else _decoded(part)
+            payload = _payload(part, info)
         except Exception as exc:  # a broken part loses itself, never the message
-            payload = None
             parsed.warnings.append(f"attachment {name!r} cannot be decoded ({type(exc).__name__}: {exc})")
             continue
         if payload is None:
             parsed.warnings.append(f"attachment {name!r} has no readable content")
             continue
-        parsed.attachments.append(Attachment(name=name, content_type=part.get_content_type(), payload=payload))
+        parsed.attachments.append(Attachment(name=name, content_type=info.content_type, payload=payload))
     for defect in message.defects[:5]:
         parsed.warnings.append(f"malformed MIME: {type(defect).__name__}")
     return parsed

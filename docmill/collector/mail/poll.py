@@ -143,12 +143,13 @@ def _now() -> datetime:
 
 
 @contextmanager
-def account_lock(database: Database, account_id: int) -> Iterator[bool]:
-    """Try the account's advisory lock on a connection of its own; held until the block ends."""
+def account_lock(database: Database, account_id: int) -> Iterator[psycopg.Connection[Any] | None]:
+    """Try the account's advisory lock on a connection of its own (None: taken), held until the block ends.
+    The poll does its own reads and writes on that connection (autocommit, explicit transactions)."""
     conn = database.connect(autocommit=True)
     try:
         row = conn.execute(query("try_lock"), {"namespace": LOCK_NAMESPACE, "account_id": account_id}).fetchone()
-        yield bool(row and row[0])
+        yield conn if row and row[0] else None
     finally:
         conn.close()
 
@@ -196,8 +197,8 @@ def poll_account(
 ) -> PollOutcome:
     """Poll one account now. Connection, login and folder errors come back in the outcome (status
     "error"); AccountBusy when it is being polled already; database errors are raised."""
-    with account_lock(database, account_id) as locked:
-        if not locked:
+    with account_lock(database, account_id) as conn:
+        if conn is None:
             raise AccountBusy(
                 f"mail account {account_id} is being read right now",
                 "wait for that poll to finish; its result shows on the account",
@@ -206,7 +207,7 @@ def poll_account(
         snapshot = _snapshot(database, account_id)
         outcome = PollOutcome(account_id=account_id, name=snapshot.name)
         try:
-            _poll(database, settings, snapshot, outcome, resolver, stop_event)
+            _poll(database, conn, settings, snapshot, outcome, resolver, stop_event)
         except MailConnectionError as exc:
             outcome.fail(exc)
         _finish(database, snapshot, outcome)
@@ -215,6 +216,7 @@ def poll_account(
 
 def _poll(
     database: Database,
+    conn: psycopg.Connection[Any],
     settings: Settings,
     snapshot: Snapshot,
     outcome: PollOutcome,
@@ -231,7 +233,7 @@ def _poll(
         spec = connection_spec(settings, account)
     with connection.mailbox(spec, settings, resolver=resolver) as client:
         client.normalise_times = False  # INTERNALDATE as an aware datetime
-        reader = FolderReader(database, settings, client, spec, snapshot, outcome, stop_event)
+        reader = FolderReader(database, conn, settings, client, spec, snapshot, outcome, stop_event)
         try:
             reader.run()
         except (imaplib.IMAP4.error, OSError, EOFError) as exc:
@@ -244,6 +246,7 @@ class FolderReader:
     def __init__(
         self,
         database: Database,
+        conn: psycopg.Connection[Any],
         settings: Settings,
         client: IMAPClient,
         spec: connection.ConnectionSpec,
@@ -252,6 +255,7 @@ class FolderReader:
         stop_event: threading.Event | None,
     ) -> None:
         self.database = database
+        self.conn = conn  # the lock's connection, autocommit: one statement, or one `transaction()` block
         self.settings = settings
         self.client = client
         self.spec = spec
@@ -264,12 +268,11 @@ class FolderReader:
     # ---- database helpers ---------------------------------------------------------------------
 
     def _one(self, name: str, params: dict[str, Any], row_type: type[Any]) -> Any:
-        with self.database.connect(autocommit=True) as conn, conn.cursor(row_factory=class_row(row_type)) as cur:
+        with self.conn.cursor(row_factory=class_row(row_type)) as cur:
             return cur.execute(query(name), params).fetchone()
 
     def _run(self, name: str, params: dict[str, Any]) -> None:
-        with self.database.connect(autocommit=True) as conn:
-            conn.execute(query(name), params)
+        self.conn.execute(query(name), params)
 
     def stopped(self) -> bool:
         return self.stop_event is not None and self.stop_event.is_set()
@@ -312,16 +315,15 @@ class FolderReader:
         if oldest is not None:
             criteria += ["SINCE", oldest.date()]
         new = [int(u) for u in self.client.search(criteria) if int(u) > state.last_uid]
-        with self.database.connect(autocommit=True) as conn:
-            retry = conn.execute(
-                query("retry_uids"),
-                {
-                    "account_id": self.snapshot.id,
-                    "folder": folder,
-                    "uidvalidity": state.uidvalidity,
-                    "max_attempts": self.settings.mail_max_attempts,
-                },
-            ).fetchall()
+        retry = self.conn.execute(
+            query("retry_uids"),
+            {
+                "account_id": self.snapshot.id,
+                "folder": folder,
+                "uidvalidity": state.uidvalidity,
+                "max_attempts": self.settings.mail_max_attempts,
+            },
+        ).fetchall()
         return sorted(set(new) | {int(r[0]) for r in retry})
 
     def read_folder(self, folder: str, rules: list[RuleSpec]) -> None:
@@ -346,13 +348,14 @@ class FolderReader:
 
     def _advance(self, folder: str, uidvalidity: int, uid: int, done: int, total: int) -> None:
         progress = {"state": "reading", "folder": folder, "done": done, "total": total, "at": _now().isoformat()}
-        with self.database.connect() as conn:  # one transaction
-            conn.execute(
+        with self.conn.transaction():
+            self.conn.execute(
                 query("folder_advance"),
                 {"account_id": self.snapshot.id, "folder": folder, "uidvalidity": uidvalidity, "uid": uid},
             )
-            conn.execute(query("account_progress"), {"account_id": self.snapshot.id, "progress": json.dumps(progress)})
-            conn.commit()
+            self.conn.execute(
+                query("account_progress"), {"account_id": self.snapshot.id, "progress": json.dumps(progress)}
+            )
 
     # ---- one message --------------------------------------------------------------------------
 
@@ -455,7 +458,8 @@ class FolderReader:
             self.outcome.warnings.append(f"{parsed.headers.subject or key}: {error}")
             return
         self.outcome.ingested += 1
-        self._after_action(rule, int(where["uid"]), started.id)
+        if rule.after_action != AfterAction.NONE:
+            self._after_action(rule, int(where["uid"]), started.id)
 
     def _pieces(self, rule: RuleSpec, raw: bytes, parsed: mime.ParsedMessage) -> list[Piece]:
         pieces: list[Piece] = []
@@ -515,7 +519,8 @@ class FolderReader:
             "date": headers.date.isoformat() if headers.date else None,
             "message_document_id": message_document,
         }
-        with self.database.connect() as pg:
+        pg = self.conn
+        with pg.transaction():
             for document_id, piece in links:
                 pg.execute(
                     query("link_document"),
@@ -535,7 +540,8 @@ class FolderReader:
                 {"id": message_id, "warnings": warnings[:50], "documents_added": added},
             )
             pg.execute(query("account_counts"), {"account_id": self.snapshot.id, "messages": 1, "documents": added})
-            pg.commit()
+            if rule.after_action == AfterAction.NONE:  # nothing to do after: done with the same commit
+                pg.execute(query("message_action_done"), {"id": message_id})
 
     # ---- after-actions ------------------------------------------------------------------------
 
