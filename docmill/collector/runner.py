@@ -18,6 +18,7 @@ from docmill.collector.fetch import Resolver, SafeFetcher, system_resolver
 from docmill.collector.mail import poll as mail_poll
 from docmill.collector.mail.idle import IdleWatchers
 from docmill.collector.mail.service import AccountNotFound
+from docmill.collector.mail.types import PollStatus
 from docmill.collector.service import (
     FeedNotFoundError,
     claim_due_feeds,
@@ -79,7 +80,7 @@ def _poll_mailbox(
         except Exception as inner:
             log.warning("mail account %s: could not record the failure (%s)", account_id, inner)
         return
-    if outcome.status == "error":
+    if outcome.status == PollStatus.ERROR:
         log.warning("mail account %s (%s): %s", account_id, outcome.name, outcome.error)
     else:
         log.info(

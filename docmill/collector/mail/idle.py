@@ -15,6 +15,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from docmill.collector.fetch import Resolver, system_resolver
 from docmill.collector.mail import connection
 from docmill.collector.mail.service import connection_spec, mark_due_now
@@ -40,7 +42,8 @@ def watch_targets(database: Database) -> dict[int, WatchTarget]:
     """Accounts to watch: enabled, IDLE wanted, the server said IDLE at the last poll, a rule reads a folder."""
     targets: dict[int, WatchTarget] = {}
     with database.session() as session:
-        for account in session.query(MailAccount).filter(MailAccount.enabled, MailAccount.use_idle):
+        accounts = session.execute(sa.select(MailAccount).where(MailAccount.enabled, MailAccount.use_idle)).scalars()
+        for account in accounts:
             if "IDLE" not in account.capabilities:
                 continue
             folders = [f for r in account.rules if r.enabled for f in r.folders]
