@@ -129,8 +129,13 @@ def test_idle_brings_new_mail_without_waiting_for_the_interval(
             30,
             message="the first poll did not happen",
         )
-        wait_for(lambda: scalar(database, "SELECT count(*) FROM mail_messages") == 0, 1)
-        time.sleep(2)  # let the watcher start idling
+        micros = f"(extract(epoch FROM last_fetch_at) * 1000000)::bigint AS us FROM mail_accounts WHERE id = {account}"
+        first = scalar(database, f"SELECT {micros}")
+        polls = f"SELECT count(*) FROM (SELECT {micros}) t WHERE us > {first}"
+        wait_for(  # the watcher connected, caught up once, and is idling now
+            lambda: scalar(database, polls) == 1, 30, message="the IDLE watcher did not start"
+        )
+        time.sleep(1)
         fill(imap_server, mail_user, samples.message(subject="pushed"))
         wait_for(
             lambda: scalar(database, "SELECT count(*) FROM mail_messages WHERE status = 'ingested'") == 1,

@@ -1,7 +1,8 @@
 """IMAP IDLE: a watcher thread per account whose server supports it, so mail is read as it arrives.
 
 A watcher holds its own connection, selects the first folder the account's rules read (INBOX when one of
-them reads it), and IDLEs; when the server announces a new message (EXISTS) or a change, the watcher
+them reads it), marks the account due once (to catch up with what arrived while it was not connected), and
+IDLEs; when the server announces a new message (EXISTS) or a change, the watcher
 marks the account due now, and the collector's ordinary poll reads it (one way of reading mail, with its
 lock, deduplication and after-actions). IDLE is renewed every few minutes (servers drop it after 30);
 a watcher that loses its connection waits and reconnects; the schedule still polls every account, so a
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 IDLE_RENEW_S = 9 * 60  # re-issue IDLE well before the server's 30-minute limit
 CHECK_S = 1.0  # how often a watcher looks at its stop flag while idling
 RETRY_S = 30.0  # wait after a failure before reconnecting
+SYNC_S = 5.0  # how often the collector loop looks for accounts to start or stop watching
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Watcher(threading.Thread):
             return
         with connection.mailbox(spec, self.settings, resolver=self.resolver) as client:
             client.select_folder(self.target.folder, readonly=True)
+            self._wake()  # catch up with what arrived while no watcher was connected
             while not self.stop_event.is_set():
                 client.idle()
                 renew_at = time.monotonic() + IDLE_RENEW_S
@@ -116,8 +119,13 @@ class IdleWatchers:
         self.settings = settings
         self.resolver = resolver
         self.watchers: dict[int, Watcher] = {}
+        self.synced_at: float | None = None
 
     def sync(self) -> None:
+        """Start and stop watchers to match the accounts (at most every SYNC_S seconds)."""
+        if self.synced_at is not None and time.monotonic() - self.synced_at < SYNC_S:
+            return
+        self.synced_at = time.monotonic()
         targets = watch_targets(self.database)
         for account_id, watcher in list(self.watchers.items()):
             target = targets.get(account_id)
