@@ -120,6 +120,18 @@ class Settings(BaseSettings):
     collector_timeout: float = Field(default=20.0, description="Seconds allowed for one fetch.")
     collector_max_redirects: int = Field(default=5, description="Redirects followed per fetch, each checked again.")
 
+    # mail (IMAP accounts, polled by the collector; the collector's address rules apply to mail hosts)
+    mail_interval: float = Field(default=300.0, description="Default seconds between polls of a mailbox.")
+    mail_timeout: float = Field(default=30.0, description="Seconds allowed for one IMAP connect or command.")
+    mail_max_message_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        description="Largest e-mail message downloaded; a larger one is rejected with its size (attachments "
+        "are also held to DOCMILL_MAX_UPLOAD_BYTES).",
+    )
+    mail_max_attempts: int = Field(
+        default=5, description="Polls that try again a message whose ingestion failed, before it is left failed."
+    )
+
     log_level: str = Field(default="INFO", description="Logging level.")
 
     @property

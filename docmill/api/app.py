@@ -17,7 +17,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from docmill import __version__
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
+from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import LoginThrottle
+from docmill.config import get_settings
+from docmill.db.check import check_schema
 from docmill.db.engine import get_database
 from docmill.errors import DatabaseError
 
@@ -34,6 +37,7 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.library",
     "docmill.api.routes.categories",
     "docmill.api.routes.feeds",
+    "docmill.api.routes.mail",
     "docmill.api.routes.auth",
 )
 # Routers outside the auth requirement (login, health), by module; they carry their own paths.
@@ -52,14 +56,19 @@ SECURITY_HEADERS = (
 )
 
 
-def _import_router(module_name: str) -> APIRouter | None:
+def _import_optional(module_name: str) -> Any:
+    """The module, or None when it does not exist (an error inside it is still raised)."""
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name == module_name:
             return None
         raise
-    return module.router
+
+
+def _import_router(module_name: str) -> APIRouter | None:
+    module = _import_optional(module_name)
+    return None if module is None else module.router
 
 
 class AuthGate:
@@ -120,10 +129,6 @@ class SecurityHeaders:
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
-    from docmill.auth.service import ensure_first_admin
-    from docmill.config import get_settings
-    from docmill.db.check import check_schema
-
     settings = get_settings()
     try:
         db = await run_in_threadpool(get_database)
@@ -170,12 +175,9 @@ def create_app() -> FastAPI:
     def openapi_schema(_user: Annotated[AuthUser, Depends(require_auth)]) -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    try:
-        from docmill.api.static import mount_static
-
-        mount_static(app)
-    except ModuleNotFoundError:
-        pass
+    static = _import_optional("docmill.api.static")  # optional: absent from an api-only install
+    if static is not None:
+        static.mount_static(app)
     app.add_middleware(AuthGate)
     app.add_middleware(SecurityHeaders)
     return app

@@ -7,6 +7,7 @@ from docmill.models.chunk import Chunk
 from docmill.models.document import Document
 from docmill.models.feed import Feed, FeedItem
 from docmill.models.library import LibrarySuggestion
+from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessageDocument, MailRule
 from docmill.models.queue import QueueRow, StageControl
 
 __all__ = [
@@ -20,6 +21,11 @@ __all__ = [
     "FeedItem",
     "LibrarySuggestion",
     "LoginSession",
+    "MailAccount",
+    "MailFolder",
+    "MailMessage",
+    "MailMessageDocument",
+    "MailRule",
     "QueueRow",
     "QueueStatus",
     "StageControl",

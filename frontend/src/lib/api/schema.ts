@@ -624,6 +624,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mail/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List mail accounts with progress and errors */
+        get: operations["list_accounts_api_mail_accounts_get"];
+        put?: never;
+        /** Add a mail account */
+        post: operations["add_account_api_mail_accounts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a mail account */
+        get: operations["get_account_api_mail_accounts__account_id__get"];
+        put?: never;
+        post?: never;
+        /** Remove a mail account and its rules (the documents it brought stay) */
+        delete: operations["remove_account_api_mail_accounts__account_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a mail account (send password only to change it) */
+        patch: operations["update_account_api_mail_accounts__account_id__patch"];
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test the connection: DNS, connect, TLS, login, folders (failures come back in the result) */
+        post: operations["test_account_api_mail_accounts__account_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll the account now (connection and folder errors come back in the result) */
+        post: operations["fetch_now_api_mail_accounts__account_id__fetch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a rule (the account's folders are read again under the new rules) */
+        post: operations["add_rule_api_mail_accounts__account_id__rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a rule */
+        delete: operations["remove_rule_api_mail_accounts__account_id__rules__rule_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a rule */
+        patch: operations["update_rule_api_mail_accounts__account_id__rules__rule_id__patch"];
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages the account's rules took, newest change first, with their documents */
+        get: operations["list_messages_api_mail_accounts__account_id__messages_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mail/accounts/{account_id}/messages/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the failed messages again at the next poll (which is soon) */
+        post: operations["retry_failed_api_mail_accounts__account_id__messages_retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tokens": {
         parameters: {
             query?: never;
@@ -688,6 +828,11 @@ export interface components {
              */
             path?: string | null;
         };
+        /**
+         * AfterAction
+         * @enum {string}
+         */
+        AfterAction: "none" | "seen" | "flag" | "move" | "delete";
         /**
          * BackendReadiness
          * @description An optional model backend: reported, never a reason to be unready.
@@ -812,6 +957,14 @@ export interface components {
         CategoryUpdate: {
             /** Description */
             description: string | null;
+        };
+        /**
+         * Count
+         * @description How many rows an operation queued or changed.
+         */
+        Count: {
+            /** Count */
+            count: number;
         };
         /** Dashboard */
         Dashboard: {
@@ -1255,6 +1408,11 @@ export interface components {
             /** Duration Sec */
             duration_sec: number | null;
         };
+        /**
+         * IngestMode
+         * @enum {string}
+         */
+        IngestMode: "attachments" | "message" | "both";
         /** LoginRequest */
         LoginRequest: {
             /** Username */
@@ -1262,6 +1420,513 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** MailAccountCreate */
+        MailAccountCreate: {
+            /**
+             * Name
+             * @description A name for the mailbox.
+             */
+            name: string;
+            /**
+             * Host
+             * @description IMAP server, e.g. imap.example.com.
+             */
+            host: string;
+            /**
+             * Port
+             * @description Default: 993 for TLS, 143 for STARTTLS.
+             */
+            port?: number | null;
+            /**
+             * @description tls (implicit, port 993) or starttls (port 143).
+             * @default tls
+             */
+            security: components["schemas"]["Security"];
+            /** Username */
+            username: string;
+            /**
+             * Password
+             * @description Stored encrypted; never returned.
+             */
+            password: string;
+            /**
+             * Ca Cert
+             * @description PEM of a custom CA or self-signed certificate.
+             */
+            ca_cert?: string | null;
+            /**
+             * Interval S
+             * @description Default: DOCMILL_MAIL_INTERVAL.
+             */
+            interval_s?: number | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Use Idle
+             * @description Watch the mailbox with IMAP IDLE where the server supports it.
+             * @default true
+             */
+            use_idle: boolean;
+            /**
+             * Allow Delete
+             * @description Let this account's rules delete messages after ingestion.
+             * @default false
+             */
+            allow_delete: boolean;
+        };
+        /** MailAccountOut */
+        MailAccountOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Host */
+            host: string;
+            /** Port */
+            port: number;
+            security: components["schemas"]["Security"];
+            /** Username */
+            username: string;
+            /** Has Custom Ca */
+            has_custom_ca: boolean;
+            /** Enabled */
+            enabled: boolean;
+            /** Use Idle */
+            use_idle: boolean;
+            /** Allow Delete */
+            allow_delete: boolean;
+            /** Interval S */
+            interval_s: number;
+            /**
+             * Supports Idle
+             * @description The server offered IDLE at the last connection.
+             */
+            supports_idle: boolean;
+            /** Last Fetch At */
+            last_fetch_at: string | null;
+            /**
+             * Next Fetch At
+             * Format: date-time
+             */
+            next_fetch_at: string;
+            last_status: components["schemas"]["PollStatus"] | null;
+            /**
+             * Last Error
+             * @description The error, or the warnings, of the last poll.
+             */
+            last_error: string | null;
+            /**
+             * Last Error Code
+             * @description mail_dns, mail_refused, mail_tls, mail_auth, mail_folder_missing…
+             */
+            last_error_code: string | null;
+            /**
+             * Error Count
+             * @description Polls in a row that failed; polls back off while it grows.
+             */
+            error_count: number;
+            progress: components["schemas"]["MailProgress"];
+            /** Messages Ingested */
+            messages_ingested: number;
+            /** Documents Added */
+            documents_added: number;
+            messages: components["schemas"]["MessageCounts"];
+            /** Rules */
+            rules: components["schemas"]["MailRuleOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** MailAccountUpdate */
+        MailAccountUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Host */
+            host?: string | null;
+            /** Port */
+            port?: number | null;
+            security?: components["schemas"]["Security"] | null;
+            /** Username */
+            username?: string | null;
+            /** Password */
+            password?: string | null;
+            /**
+             * Ca Cert
+             * @description "" removes it.
+             */
+            ca_cert?: string | null;
+            /** Interval S */
+            interval_s?: number | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Use Idle */
+            use_idle?: boolean | null;
+            /** Allow Delete */
+            allow_delete?: boolean | null;
+        };
+        /** MailMessageDocumentOut */
+        MailMessageDocumentOut: {
+            /** Document Id */
+            document_id: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "message" | "attachment";
+            /** Name */
+            name: string | null;
+        };
+        /** MailMessageOut */
+        MailMessageOut: {
+            /** Id */
+            id: number;
+            /** Rule Id */
+            rule_id: number | null;
+            /** Folder */
+            folder: string;
+            /** Subject */
+            subject: string | null;
+            /** Sender */
+            sender: string | null;
+            /** Sent At */
+            sent_at: string | null;
+            /**
+             * Message Id
+             * @description The Message-ID header (null when the message had none).
+             */
+            message_id: string | null;
+            status: components["schemas"]["MessageStatus"];
+            /** Attempts */
+            attempts: number;
+            /** Error */
+            error: string | null;
+            /** Warnings */
+            warnings: string[];
+            /** Documents Added */
+            documents_added: number;
+            /** Action Done */
+            action_done: boolean;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Documents */
+            documents: components["schemas"]["MailMessageDocumentOut"][];
+        };
+        /** MailPollResult */
+        MailPollResult: {
+            /** Account Id */
+            account_id: number;
+            status: components["schemas"]["PollStatus"];
+            /** Examined */
+            examined: number;
+            /** Matched */
+            matched: number;
+            /** Ingested */
+            ingested: number;
+            /** Documents Added */
+            documents_added: number;
+            /** Duplicates */
+            duplicates: number;
+            /** Already */
+            already: number;
+            /** Failed */
+            failed: number;
+            /** Rejected */
+            rejected: number;
+            /** Warnings */
+            warnings: string[];
+            /** Error */
+            error: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Complete */
+            complete: boolean;
+            /** Next Fetch At */
+            next_fetch_at: string | null;
+        };
+        /**
+         * MailProgress
+         * @description What the collector is doing with the account, or what its last poll did.
+         */
+        MailProgress: {
+            /** State */
+            state?: ("reading" | "idle") | null;
+            /** At */
+            at?: string | null;
+            /** Folder */
+            folder?: string | null;
+            /**
+             * Done
+             * @description Messages of the folder looked at so far.
+             */
+            done?: number | null;
+            /**
+             * Total
+             * @description Messages of the folder to look at.
+             */
+            total?: number | null;
+            /** Examined */
+            examined?: number | null;
+            /** Matched */
+            matched?: number | null;
+            /** Ingested */
+            ingested?: number | null;
+            /** Documents Added */
+            documents_added?: number | null;
+            /** Duplicates */
+            duplicates?: number | null;
+            /** Already */
+            already?: number | null;
+            /** Failed */
+            failed?: number | null;
+            /** Rejected */
+            rejected?: number | null;
+            /** Complete */
+            complete?: boolean | null;
+        };
+        /** MailRuleCreate */
+        MailRuleCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @description Rules are tried in this order.
+             */
+            position?: number | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Folders */
+            folders?: string[] | null;
+            /**
+             * From Contains
+             * @description From contains (case-insensitive); "" clears it.
+             */
+            from_contains?: string | null;
+            /**
+             * To Contains
+             * @description To or Cc contains.
+             */
+            to_contains?: string | null;
+            /** Subject Contains */
+            subject_contains?: string | null;
+            /** Body Contains */
+            body_contains?: string | null;
+            /**
+             * Has Attachment
+             * @description true / false; null: either.
+             */
+            has_attachment?: boolean | null;
+            /**
+             * Attachment Glob
+             * @description File name patterns, e.g. "*.pdf, invoice*".
+             */
+            attachment_glob?: string | null;
+            /**
+             * Max Age Days
+             * @description Only messages this recent.
+             */
+            max_age_days?: number | null;
+            /** @description attachments: each attachment a document; message: the whole message as one .eml document; both: the .eml and its attachments as linked documents. */
+            ingest?: components["schemas"]["IngestMode"] | null;
+            /** @description none, seen, flag, move (to move_to), delete. */
+            after_action?: components["schemas"]["AfterAction"] | null;
+            /** Move To */
+            move_to?: string | null;
+            /**
+             * Owner Id
+             * @description User who will own the documents (0 clears it).
+             */
+            owner_id?: number | null;
+            /**
+             * Category
+             * @description Library path to file them under; "" clears it.
+             */
+            category?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+        };
+        /** MailRuleOut */
+        MailRuleOut: {
+            /** Id */
+            id: number;
+            /** Account Id */
+            account_id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Enabled */
+            enabled: boolean;
+            /** Folders */
+            folders: string[];
+            /** From Contains */
+            from_contains: string | null;
+            /** To Contains */
+            to_contains: string | null;
+            /** Subject Contains */
+            subject_contains: string | null;
+            /** Body Contains */
+            body_contains: string | null;
+            /** Has Attachment */
+            has_attachment: boolean | null;
+            /** Attachment Glob */
+            attachment_glob: string | null;
+            /** Max Age Days */
+            max_age_days: number | null;
+            ingest: components["schemas"]["IngestMode"];
+            after_action: components["schemas"]["AfterAction"];
+            /** Move To */
+            move_to: string | null;
+            /**
+             * Owner Id
+             * @description Stored now; applied once documents have owners.
+             */
+            owner_id: number | null;
+            /**
+             * Category
+             * @description Library path.
+             */
+            category: string | null;
+            /** Tags */
+            tags: string[];
+        };
+        /**
+         * MailRuleUpdate
+         * @description Only the fields sent change; send null for has_attachment or max_age_days via clear_* to reset them.
+         */
+        MailRuleUpdate: {
+            /** Name */
+            name?: string | null;
+            /**
+             * Position
+             * @description Rules are tried in this order.
+             */
+            position?: number | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Folders */
+            folders?: string[] | null;
+            /**
+             * From Contains
+             * @description From contains (case-insensitive); "" clears it.
+             */
+            from_contains?: string | null;
+            /**
+             * To Contains
+             * @description To or Cc contains.
+             */
+            to_contains?: string | null;
+            /** Subject Contains */
+            subject_contains?: string | null;
+            /** Body Contains */
+            body_contains?: string | null;
+            /**
+             * Has Attachment
+             * @description true / false; null: either.
+             */
+            has_attachment?: boolean | null;
+            /**
+             * Attachment Glob
+             * @description File name patterns, e.g. "*.pdf, invoice*".
+             */
+            attachment_glob?: string | null;
+            /**
+             * Max Age Days
+             * @description Only messages this recent.
+             */
+            max_age_days?: number | null;
+            /** @description attachments: each attachment a document; message: the whole message as one .eml document; both: the .eml and its attachments as linked documents. */
+            ingest?: components["schemas"]["IngestMode"] | null;
+            /** @description none, seen, flag, move (to move_to), delete. */
+            after_action?: components["schemas"]["AfterAction"] | null;
+            /** Move To */
+            move_to?: string | null;
+            /**
+             * Owner Id
+             * @description User who will own the documents (0 clears it).
+             */
+            owner_id?: number | null;
+            /**
+             * Category
+             * @description Library path to file them under; "" clears it.
+             */
+            category?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            /**
+             * Clear Has Attachment
+             * @default false
+             */
+            clear_has_attachment: boolean;
+            /**
+             * Clear Max Age
+             * @default false
+             */
+            clear_max_age: boolean;
+        };
+        /** MailTestResult */
+        MailTestResult: {
+            /** Account Id */
+            account_id: number;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Code
+             * @description Why it failed: mail_dns, mail_refused, mail_timeout, mail_tls, mail_auth…
+             */
+            code: string | null;
+            /** Message */
+            message: string | null;
+            /** Hint */
+            hint: string | null;
+            /**
+             * Folders
+             * @description The folders the server lists.
+             */
+            folders: string[];
+            /** Capabilities */
+            capabilities: string[];
+            /**
+             * Missing Folders
+             * @description Folders the rules read or move to that the server lacks.
+             */
+            missing_folders: string[];
+        };
+        /** MessageCounts */
+        MessageCounts: {
+            /**
+             * Pending
+             * @default 0
+             */
+            pending: number;
+            /**
+             * Ingested
+             * @default 0
+             */
+            ingested: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Rejected
+             * @default 0
+             */
+            rejected: number;
+        };
+        /**
+         * MessageStatus
+         * @enum {string}
+         */
+        MessageStatus: "pending" | "ingested" | "failed" | "rejected";
         /** Page[DocumentSummary] */
         Page_DocumentSummary_: {
             /** Items */
@@ -1286,6 +1951,26 @@ export interface components {
         Page_Failure_: {
             /** Items */
             items: components["schemas"]["Failure"][];
+            /**
+             * Total
+             * @description Items matching, across all pages.
+             */
+            total: number;
+            /**
+             * Limit
+             * @description Items per page asked for.
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description Items skipped.
+             */
+            offset: number;
+        };
+        /** Page[MailMessageOut] */
+        Page_MailMessageOut_: {
+            /** Items */
+            items: components["schemas"]["MailMessageOut"][];
             /**
              * Total
              * @description Items matching, across all pages.
@@ -1335,6 +2020,11 @@ export interface components {
          * @enum {string}
          */
         PipelineStatus: "queued" | "processing" | "failed" | "done";
+        /**
+         * PollStatus
+         * @enum {string}
+         */
+        PollStatus: "ok" | "warning" | "error";
         /**
          * ProcessStage
          * @description Every registry stage; mirrors the database enum process_stage.
@@ -1471,6 +2161,11 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /**
+         * Security
+         * @enum {string}
+         */
+        Security: "tls" | "starttls";
         /** SessionInfo */
         SessionInfo: {
             user: components["schemas"]["UserOut"];
@@ -4582,6 +5277,848 @@ export interface operations {
             };
         };
     };
+    list_accounts_api_mail_accounts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailAccountOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_account_api_mail_accounts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailAccountCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailAccountOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_account_api_mail_accounts__account_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailAccountOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_account_api_mail_accounts__account_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_account_api_mail_accounts__account_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailAccountUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailAccountOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_account_api_mail_accounts__account_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTestResult"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    fetch_now_api_mail_accounts__account_id__fetch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPollResult"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_rule_api_mail_accounts__account_id__rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailRuleOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_rule_api_mail_accounts__account_id__rules__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+                /** @description Mail rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_rule_api_mail_accounts__account_id__rules__rule_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+                /** @description Mail rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailRuleOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_messages_api_mail_accounts__account_id__messages_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only messages in this status. */
+                status?: components["schemas"]["MessageStatus"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MailMessageOut_"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    retry_failed_api_mail_accounts__account_id__messages_retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mail account id. */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Count"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_tokens_api_tokens_get: {
         parameters: {
             query?: never;
@@ -4841,17 +6378,24 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiSearchGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/search"]["get"]["parameters"]["query"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const pathsApiLibrarySuggestionsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/library/suggestions"]["get"]["parameters"]["query"]["status"]> = ["pending", "accepted", "rejected"];
+export const afterActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterAction"]> = ["none", "seen", "flag", "move", "delete"];
 export const backendReadinessNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BackendReadiness"]["name"]> = ["stt", "llm"];
 export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["accept", "reject"];
 export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentKind"]> = ["pdf", "document", "presentation", "spreadsheet", "html", "text", "ebook", "email", "image", "audio", "video", "archive", "news", "unknown"];
 export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentSort"]> = ["-created_at", "created_at", "-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-size_bytes", "size_bytes"];
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
+export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
+export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailMessageDocumentOut"]["role"]> = ["message", "attachment"];
+export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
+export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MessageStatus"]> = ["pending", "ingested", "failed", "rejected"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
+export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
 export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "classify", "summarize", "embed", "preview", "thumbnail"];
 export const queueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueStatus"]> = ["pending", "processing", "completed", "failed"];
 export const searchHitMatchedValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchHit"]["matched"]> = ["fulltext", "vector"];
 export const searchResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResponse"]["mode"]> = ["hybrid", "fulltext", "vector"];
+export const securityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Security"]> = ["tls", "starttls"];
 export const sessionInfoMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionInfo"]["method"]> = ["session", "token"];
 export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Suggestion"]["status"]> = ["pending", "accepted", "rejected"];
 export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate"];

@@ -48,3 +48,18 @@ export {
 	searchResponseModeValues,
 	suggestionStatusValues
 } from './schema';
+
+// Mail accounts (IMAP) and their rules
+export type MailAccount = Schemas['MailAccountOut'];
+export type MailAccountCreate = Schemas['MailAccountCreate'];
+export type MailAccountUpdate = Schemas['MailAccountUpdate'];
+export type MailRule = Schemas['MailRuleOut'];
+export type MailRuleCreate = Schemas['MailRuleCreate'];
+export type MailTestResult = Schemas['MailTestResult'];
+export type MailPollResult = Schemas['MailPollResult'];
+export type MailMessage = Schemas['MailMessageOut'];
+export type MailMessagePage = Schemas['Page_MailMessageOut_'];
+export type MailSecurity = Schemas['Security'];
+export type MailIngestMode = Schemas['IngestMode'];
+export type MailAfterAction = Schemas['AfterAction'];
+export { afterActionValues, ingestModeValues, securityValues } from './schema';
