@@ -16,7 +16,7 @@ from docmill.stt.models import base_installed
 from tests.helpers import run_worker_until_idle
 from tests.stt.conftest import ENGLISH, SttProcess
 from tests.stt.test_stage import add_media_document
-from tests.stt.wer import word_error_rate
+from tests.stt.wer import normalise, word_error_rate
 
 pytestmark = pytest.mark.skipif(
     not base_installed(),
@@ -96,3 +96,10 @@ def test_the_stt_stage_sends_the_documents_language(
         assert transcript["language"] == "ko" and transcript["requested_language"] == "ko"
         assert transcript["language_source"] == "requested" and transcript["model"] == "faster-whisper:base"
         assert HANGUL.search(transcript["text"]), transcript["text"]
+
+
+@pytest.mark.parametrize("name", ["mp3/test.mp3", "m4a/test.m4a"])
+def test_corpus_recordings_through_whisper_base(base_service: SttProcess, corpus: Path, name: str) -> None:
+    body = base_service.transcribe(corpus / name).json()
+    assert {"1", "2", "3", "4", "5"} <= set(normalise(body["text"])), body["text"]
+    assert body["language"] == "en" and body["flags"] == [], body

@@ -79,6 +79,7 @@ def test_corpus_recordings(stt_service: SttProcess, corpus: Path, name: str) -> 
     body = response.json()
     assert set(normalise(body["text"])) >= COUNTING, body["text"]
     assert 6.0 < body["duration"] < 7.0
+    assert body["flags"] == [] and body["note"] is None, body
 
 
 def test_video_file_is_transcribed_from_its_audio_track(
