@@ -266,6 +266,10 @@ def test_transcribe_again_in_a_language_through_the_api_and_the_cli(
         text = client.post(f"/api/documents/{text_id}/transcribe", json={"language": "en"})
         assert text.status_code == 409 and text.json()["error"]["code"] == "not_a_recording"
         assert client.post("/api/documents/999999/transcribe", json={}).status_code == 404
+        kept = client.post(url)  # no body: the language set before
+        assert kept.status_code == 200 and kept.json()["language"] == "ko", kept.text
+        assert client.post(url, json={"language": None}).json()["language"] is None  # null: the default
+        assert client.post(url, json={"language": "ko"}).json()["language"] == "ko"
 
     with database.connect() as conn:  # as if the stt row ran meanwhile
         conn.execute("UPDATE processing_queue SET status = 'completed' WHERE document_id = %s", (doc_id,))

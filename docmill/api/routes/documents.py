@@ -227,13 +227,15 @@ def get_transcript(session: DbSession, document_id: DocumentIdPath) -> Transcrip
     summary="Transcribe a recording again, in its language",
 )
 def transcribe_document(
-    session: DbSession, settings: SettingsDep, document_id: DocumentIdPath, request: TranscribeRequest
+    session: DbSession, settings: SettingsDep, document_id: DocumentIdPath, request: TranscribeRequest | None = None
 ) -> TranscribeQueued:
-    """Sets the recording's language (kept for later runs; "auto" or null: the STT service's default) and
-    queues the stt stage, whose successors follow. 409 `language_unsupported` when the STT service's model
-    cannot read that language, 409 `not_a_recording` for a document without sound."""
+    """Sets the recording's language (kept for later runs; "auto" or null: the STT service's default; left out:
+    the one set before) and queues the stt stage, whose successors follow. 409 `language_unsupported` when the
+    STT service's model cannot read that language, 409 `not_a_recording` for a document without sound."""
     document = load_document(session, document_id)
-    result = transcription.request_transcription(session, settings, document, request.language)
+    given = request is not None and "language" in request.model_fields_set
+    language = request.language if request is not None and given else document.stt_language
+    result = transcription.request_transcription(session, settings, document, language)
     session.commit()
     return TranscribeQueued(document_id=result.document_id, language=result.language, queued=result.queued)
 

@@ -199,7 +199,8 @@ class TranscribeRequest(BaseModel):
     language: str | None = Field(
         default=None,
         max_length=10,
-        description='The recording\'s language ("ko", "en", …); "auto" or null: the STT service\'s default.',
+        description='The recording\'s language ("ko", "en", …); "auto" or null: the STT service\'s default; '
+        "left out: the language set before.",
         examples=["ko"],
     )
 

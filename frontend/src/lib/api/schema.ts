@@ -256,9 +256,9 @@ export interface paths {
         put?: never;
         /**
          * Transcribe a recording again, in its language
-         * @description Sets the recording's language (kept for later runs; "auto" or null: the STT service's default) and
-         *     queues the stt stage, whose successors follow. 409 `language_unsupported` when the STT service's model
-         *     cannot read that language, 409 `not_a_recording` for a document without sound.
+         * @description Sets the recording's language (kept for later runs; "auto" or null: the STT service's default; left out:
+         *     the one set before) and queues the stt stage, whose successors follow. 409 `language_unsupported` when the
+         *     STT service's model cannot read that language, 409 `not_a_recording` for a document without sound.
          */
         post: operations["transcribe_document_api_documents__document_id__transcribe_post"];
         delete?: never;
@@ -1754,7 +1754,7 @@ export interface components {
         TranscribeRequest: {
             /**
              * Language
-             * @description The recording's language ("ko", "en", …); "auto" or null: the STT service's default.
+             * @description The recording's language ("ko", "en", …); "auto" or null: the STT service's default; left out: the language set before.
              * @example ko
              */
             language?: string | null;
@@ -2941,9 +2941,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["TranscribeRequest"];
+                "application/json": components["schemas"]["TranscribeRequest"] | null;
             };
         };
         responses: {
