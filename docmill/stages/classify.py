@@ -27,7 +27,6 @@ from docmill.ai.llm import get_llm
 from docmill.ai.llm_tasks import MAX_TAGS, CategoryOption, classify_with_llm
 from docmill.ai.summarizer import extractive_summary
 from docmill.ai.tags import choose_tags, prefer_existing
-from docmill.ai.text import document_text
 from docmill.config import Settings
 from docmill.library.service import (
     InvalidPathError,
@@ -38,7 +37,7 @@ from docmill.library.service import (
 )
 from docmill.models import Category, Document
 from docmill.search.service import vector_literal
-from docmill.stages.base import StageContext, StageHandler
+from docmill.stages.base import StageContext, StageHandler, ai_text
 
 NO_TEXT = "skipped: no text"
 EXISTING_TAGS = 300
@@ -151,7 +150,7 @@ class ClassifyHandler(StageHandler):
         return ClassifyPayload(
             document_id=document.id,
             title=document.title or document.original_name,
-            text=document_text(document.markdown, document.transcript),
+            text=ai_text(document),
             categories=[CategoryProfile(c.id, c.path, c.description) for c in categories],
             existing_tags=existing_tags(session),
             rejected_paths=rejected_paths(session, document.id),

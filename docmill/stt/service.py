@@ -5,9 +5,13 @@
 - A failed load leaves the process running: `/health` stays 200 (liveness), `/ready` answers 503 with
   the reason until someone fixes the configuration and restarts the service. `/ready` is 200 only when
   the model is loaded.
-- `POST /transcribe`: multipart `file` (any audio or video ffmpeg decodes) and optional `language`.
-  The upload is limited to `stt_max_bytes`, the recording to `stt_max_seconds`; at most
-  `stt_concurrency` transcriptions run at once and further requests wait their turn.
+- `/ready` names the model and the languages it reads, and the default language (DOCMILL_STT_LANGUAGE),
+  which is checked against the model at load: a default the model cannot read fails the load.
+- `POST /transcribe`: multipart `file` (any audio or video ffmpeg decodes) and optional `language`
+  (default: DOCMILL_STT_LANGUAGE; "auto": detect). The upload is limited to `stt_max_bytes`, the recording to
+  `stt_max_seconds`; at most `stt_concurrency` transcriptions run at once and further requests wait their
+  turn. The answer carries each segment's scores, the seconds of speech, and the flags and note of
+  docmill.stt.confidence.
 """
 
 from __future__ import annotations
@@ -34,9 +38,11 @@ from docmill import __version__
 from docmill.api.errors import ApiError, ErrorBody, error_response, install_error_handlers
 from docmill.config import Settings
 from docmill.errors import ConfigError, DocmillError
-from docmill.stt import audio, errors
-from docmill.stt.backends import SttBackend, check_language_code, make_backend
+from docmill.stt import audio, confidence, errors, vad
+from docmill.stt.backends import SttBackend, Transcription, check_language_code, make_backend
+from docmill.stt.confidence import MULTILINGUAL_HINT
 from docmill.stt.schemas import Health, ModelState, Readiness, TranscribeResponse, TranscriptSegment
+from docmill.transcripts import AUTO, LanguageSource
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +58,10 @@ def preload_enabled() -> bool:
 class ModelHolder:
     """The backend plus its load state; loads at most once, whichever thread asks first."""
 
-    def __init__(self, backend: SttBackend) -> None:
+    def __init__(self, backend: SttBackend, default_language: str | None = None) -> None:
         self.backend = backend
+        self.default_language = default_language
+        self.vad = False
         self.state = ModelState.NOT_LOADED
         self.reason: str | None = "the model loads on the first transcription (STT_PRELOAD=0)"
         self.hint: str | None = None
@@ -66,7 +74,10 @@ class ModelHolder:
             self.state, self.reason = ModelState.LOADING, f"loading the model {self.backend.model_name}"
             started = time.monotonic()
             try:
+                self._check_default_language()  # before a slow load when the model's languages are known
                 self.backend.load()
+                self._check_default_language()
+                self.vad = vad.load()
             except DocmillError as exc:
                 self._failed(exc.message, exc.hint)
             except Exception as exc:
@@ -75,6 +86,17 @@ class ModelHolder:
             else:
                 self.state, self.reason, self.hint = ModelState.READY, None, None
                 log.info("STT model %s loaded in %.1f s", self.backend.model_name, time.monotonic() - started)
+
+    def _check_default_language(self) -> None:
+        languages = self.backend.languages
+        if self.default_language is None or not languages or self.default_language in languages:
+            return
+        only = "English only" if self.backend.english_only else f"{len(languages)} languages, not this one"
+        hint = MULTILINGUAL_HINT if self.backend.english_only else "choose one of: " + ", ".join(languages)
+        raise ConfigError(
+            f"DOCMILL_STT_LANGUAGE={self.default_language} but the model {self.backend.model_name} reads {only}",
+            f"set DOCMILL_STT_LANGUAGE=auto, or {hint}",
+        )
 
     def _failed(self, reason: str, hint: str | None) -> None:
         self.state = ModelState.FAILED
@@ -176,7 +198,8 @@ def _api_error(exc: errors.SttRequestError) -> ApiError:
 
 
 def create_stt_app(settings: Settings, *, backend: SttBackend | None = None, preload: bool | None = None) -> FastAPI:
-    holder = ModelHolder(backend or make_backend(settings))
+    default_language = None if settings.stt_language == AUTO else settings.stt_language
+    holder = ModelHolder(backend or make_backend(settings), default_language)
     slots = Slots(settings.stt_concurrency)
     do_preload = preload_enabled() if preload is None else preload
 
@@ -215,6 +238,8 @@ def create_stt_app(settings: Settings, *, backend: SttBackend | None = None, pre
             state=holder.state,
             backend=holder.backend.backend,
             model=holder.backend.model_name,
+            languages=holder.backend.languages,
+            default_language=holder.default_language,
             reason=holder.reason,
             hint=holder.hint,
             active=slots.active,
@@ -234,34 +259,48 @@ def create_stt_app(settings: Settings, *, backend: SttBackend | None = None, pre
     )
     async def transcribe(
         file: UploadFile = File(description="Audio or video file (any format ffmpeg decodes)."),
-        language: str | None = Form(default=None, description='Language code hint ("en", "ko"); default: detect.'),
+        language: str | None = Form(
+            default=None,
+            description='Language code ("en", "ko"); "auto": detect; default: the service\'s DOCMILL_STT_LANGUAGE.',
+        ),
     ) -> TranscribeResponse:
         if holder.state == ModelState.FAILED:
             raise ApiError(503, "model_unavailable", holder.reason or "the model is not loaded", holder.hint)
-        lang = (language or "").strip().lower() or None
-        if lang == "auto":
-            lang = None
+        asked = (language or "").strip().lower() or None
         tmp = Path(tempfile.mkdtemp(prefix="docmill-stt-"))
         try:
             path = tmp / "upload"
             try:
                 await run_in_threadpool(_save_upload, file.file, path, settings.stt_max_bytes)
-                check_language_code(lang)
+                check_language_code(None if asked == AUTO else asked)
             except errors.SttRequestError as exc:
                 raise _api_error(exc) from None
-            return await slots.run(lambda: _transcribe_file(holder, settings, path, lang))
+            return await slots.run(lambda: _transcribe_file(holder, settings, path, asked))
         finally:
             await run_in_threadpool(shutil.rmtree, tmp, True)
 
     return app
 
 
-def _transcribe_file(holder: ModelHolder, settings: Settings, path: Path, language: str | None) -> TranscribeResponse:
+def resolve_language(asked: str | None, holder: ModelHolder) -> tuple[str | None, LanguageSource]:
+    """The language to decode in (None: let the model detect it) and where it came from."""
+    if asked is not None and asked != AUTO:
+        return asked, LanguageSource.REQUESTED
+    if asked is None and holder.default_language is not None:
+        return holder.default_language, LanguageSource.DEFAULT
+    languages = holder.backend.languages
+    if len(languages) == 1:
+        return None, LanguageSource.MODEL
+    return None, LanguageSource.DETECTED
+
+
+def _transcribe_file(holder: ModelHolder, settings: Settings, path: Path, asked: str | None) -> TranscribeResponse:
     started = time.monotonic()
     try:
         samples = audio.decode(path, settings.stt_max_seconds)
         decoded = time.monotonic()
         backend = holder.require()
+        language, source = resolve_language(asked, holder)
         result = backend.transcribe(samples, language)
     except errors.SttRequestError as exc:
         raise _api_error(exc) from None
@@ -270,20 +309,60 @@ def _transcribe_file(holder: ModelHolder, settings: Settings, path: Path, langua
     except ConfigError as exc:  # ffmpeg missing: the service's problem, not the file's
         raise ApiError(503, "service_misconfigured", exc.message, exc.hint) from None
     duration = samples.size / audio.SAMPLE_RATE
+    measure = holder.vad and confidence.needs_speech_seconds(result.segments, duration)
+    speech = vad.speech_seconds(samples) if measure else None
     elapsed = time.monotonic() - started
     log.info(
-        "transcribed %.1f s of audio in %.1f s (decoding %.1f s; real-time factor %.3f), language %s",
+        "transcribed %.1f s of audio in %.1f s (decoding %.1f s; real-time factor %.3f), language %s (%s)",
         duration,
         elapsed,
         decoded - started,
         elapsed / duration if duration else 0.0,
         result.language,
+        source,
     )
+    return _response(backend, result, source, speech, duration, elapsed)
+
+
+def _response(
+    backend: SttBackend,
+    result: Transcription,
+    source: LanguageSource,
+    speech: float | None,
+    duration: float,
+    elapsed: float,
+) -> TranscribeResponse:
+    judged = confidence.assess(result.segments, speech, english_only=backend.english_only)
+    note = confidence.note(
+        judged.flags,
+        model=backend.model_name,
+        english_only=backend.english_only,
+        language=result.language,
+        source=source,
+    )
+    if judged.flags:
+        log.info("transcript flagged %s: %s", [str(f) for f in judged.flags], note)
     return TranscribeResponse(
         text=result.text,
-        segments=[TranscriptSegment(start=s.start, end=s.end, text=s.text) for s in result.segments],
+        segments=[
+            TranscriptSegment(
+                start=s.start,
+                end=s.end,
+                text=s.text,
+                avg_logprob=s.avg_logprob,
+                no_speech_prob=s.no_speech_prob,
+                compression_ratio=s.compression_ratio,
+                temperature=s.temperature,
+            )
+            for s in result.segments
+        ],
         language=result.language,
         language_probability=result.language_probability,
+        language_source=source,
+        flags=judged.flags,
+        note=note,
+        speech_seconds=judged.speech_seconds,
+        avg_logprob=judged.avg_logprob,
         duration=round(duration, 3),
         model=backend.model_name,
         processing_seconds=round(elapsed, 3),

@@ -10,7 +10,10 @@ import httpx
 import pytest
 
 from docmill.errors import BackendUnavailableError
+from docmill.stt.backends import FasterWhisperBackend
 from docmill.stt.client import SttClient, SttRejectedError
+from docmill.stt.schemas import ModelState
+from docmill.stt.service import ModelHolder
 from tests.stt.conftest import ENGLISH, SttProcess
 from tests.stt.wer import normalise, word_error_rate
 
@@ -38,6 +41,35 @@ def test_english_speech_word_error_rate(stt_service: SttProcess, english_speech:
     assert segments and all(0 <= s["start"] <= s["end"] <= body["duration"] + 1 for s in segments)
     assert [s["start"] for s in segments] == sorted(s["start"] for s in segments)
     assert " ".join(s["text"] for s in segments) == body["text"]
+    # nothing against it: decoded at the first temperature, confidently, and it covers the speech
+    assert body["flags"] == [] and body["note"] is None and body["language_source"] == "model"
+    assert all(s["temperature"] == 0.0 and s["avg_logprob"] > -1.0 for s in segments)
+    assert all(s["compression_ratio"] < 2.4 and 0 <= s["no_speech_prob"] <= 1 for s in segments)
+    assert body["speech_seconds"] is None  # the text covers the recording: no voice activity pass needed
+    assert -1.0 < body["avg_logprob"] < 0
+
+
+def test_ready_names_the_model_and_its_languages(stt_service: SttProcess) -> None:
+    body = stt_service.get("/ready").json()
+    assert body["model"] == "faster-whisper:tiny.en" and body["languages"] == ["en"]
+    assert body["default_language"] is None
+
+
+def test_korean_speech_through_the_english_model_is_flagged(
+    stt_service: SttProcess, korean_speech: Path, make_speech: Callable[..., Path]
+) -> None:
+    response = stt_service.transcribe(korean_speech)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["language"] == "en" and body["model"] == "faster-whisper:tiny.en"
+    assert "not_english" in body["flags"], body
+    assert {"low_confidence", "unread_speech"} & set(body["flags"]), body
+    assert body["note"].startswith("the speech does not look like English")
+    assert "multilingual-stt" in body["note"] and "DOCMILL_STT_MODEL_DIR" in body["note"]
+    assert body["speech_seconds"] > 2.0
+
+    short = stt_service.transcribe(make_speech("Hello world.", "hello"))  # short English is still English
+    assert short.status_code == 200 and short.json()["flags"] == [], short.text
 
 
 @pytest.mark.parametrize("name", ["mp3/test.mp3", "wav/test.wav", "m4a/test.m4a"])
@@ -47,6 +79,7 @@ def test_corpus_recordings(stt_service: SttProcess, corpus: Path, name: str) -> 
     body = response.json()
     assert set(normalise(body["text"])) >= COUNTING, body["text"]
     assert 6.0 < body["duration"] < 7.0
+    assert body["flags"] == [] and body["note"] is None, body
 
 
 def test_video_file_is_transcribed_from_its_audio_track(
@@ -128,6 +161,14 @@ def test_preload_failure_keeps_the_process_alive(stt_process: Callable[..., SttP
     with pytest.raises(BackendUnavailableError, match="not ready"):
         SttClient(service.url).require_ready()
     assert service.proc is not None and service.proc.poll() is None
+
+
+def test_a_default_language_the_model_cannot_read_fails_the_load() -> None:
+    holder = ModelHolder(FasterWhisperBackend(), default_language="ko")
+    holder.load()
+    assert holder.state == ModelState.FAILED and holder.reason and holder.hint
+    assert "DOCMILL_STT_LANGUAGE=ko" in holder.reason and "English only" in holder.reason
+    assert "DOCMILL_STT_LANGUAGE=auto" in holder.hint and "multilingual-stt" in holder.hint
 
 
 def test_lazy_loading_and_limits(

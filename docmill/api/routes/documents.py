@@ -1,5 +1,5 @@
 """Documents: list, get, files (original, markdown, preview, thumbnail, transcript), edit, delete,
-reprocess, retry and processing history. Uploading lives in `uploads`."""
+reprocess, transcribe again, retry and processing history. Uploading lives in `uploads`."""
 
 from __future__ import annotations
 
@@ -21,9 +21,12 @@ from docmill.api.schemas.documents import (
     QueuedStages,
     ReprocessRequest,
     RetryResult,
+    TranscribeQueued,
+    TranscribeRequest,
     Transcript,
 )
 from docmill.api.services import documents as service
+from docmill.api.services import transcription
 from docmill.config import Settings
 from docmill.models import Document
 from docmill.pipeline import operations, registry
@@ -206,23 +209,35 @@ def get_thumbnail(session: DbSession, settings: SettingsDep, document_id: Docume
     "/{document_id}/transcript", response_model=Transcript, responses=NOT_FOUND, summary="Transcript of audio or video"
 )
 def get_transcript(session: DbSession, document_id: DocumentIdPath) -> Transcript:
-    document = load_document(session, document_id)
-    if document.transcript is None:
+    transcript = transcription.transcript_view(load_document(session, document_id))
+    if transcript is None:
         raise ApiError(
             404,
             "no_transcript",
             f"document {document_id} has no transcript",
             "only audio and video get one, after the stt stage",
         )
-    data = dict(document.transcript)
-    return Transcript(
-        text=str(data.get("text") or ""),
-        segments=data.get("segments") or [],
-        language=data.get("language"),
-        language_probability=data.get("language_probability"),
-        duration=data.get("duration"),
-        model=data.get("model"),
-    )
+    return transcript
+
+
+@router.post(
+    "/{document_id}/transcribe",
+    response_model=TranscribeQueued,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Transcribe a recording again, in its language",
+)
+def transcribe_document(
+    session: DbSession, settings: SettingsDep, document_id: DocumentIdPath, request: TranscribeRequest | None = None
+) -> TranscribeQueued:
+    """Sets the recording's language (kept for later runs; "auto" or null: the STT service's default; left out:
+    the one set before) and queues the stt stage, whose successors follow. 409 `language_unsupported` when the
+    STT service's model cannot read that language, 409 `not_a_recording` for a document without sound."""
+    document = load_document(session, document_id)
+    given = request is not None and "language" in request.model_fields_set
+    language = request.language if request is not None and given else document.stt_language
+    result = transcription.request_transcription(session, settings, document, language)
+    session.commit()
+    return TranscribeQueued(document_id=result.document_id, language=result.language, queued=result.queued)
 
 
 @router.get(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from docmill.api.schemas.common import NO_NUL
 from docmill.models import QueueStatus
 from docmill.pipeline.registry import DocumentKind, ProcessStage
+from docmill.transcripts import LanguageSource, TranscriptFlag
 
 
 class PipelineStatus(enum.StrEnum):
@@ -114,6 +115,15 @@ class DocumentDetail(DocumentSummary):
     preview_note: str | None
     warnings: list[str]
     stages: list[StageState] = Field(description="The latest queue row of each stage the document went through.")
+    stt_language: str | None = Field(
+        default=None, description="The recording's language as set by the user; null: the STT service's default."
+    )
+    transcript_flags: list[TranscriptFlag] = Field(
+        default_factory=list, description="Why the transcript cannot be trusted (then it is not summarized or indexed)."
+    )
+    transcript_note: str | None = Field(
+        default=None, description="What the transcript's flags mean and what to do; null when it is not flagged."
+    )
 
 
 class DocumentUpdate(BaseModel):
@@ -136,6 +146,10 @@ class TranscriptSegment(BaseModel):
     start: float = Field(description="Seconds from the start.")
     end: float
     text: str
+    avg_logprob: float | None = Field(default=None, description="The model's average token log-probability.")
+    no_speech_prob: float | None = Field(default=None, description="The model's probability that it is no speech.")
+    compression_ratio: float | None = Field(default=None, description="gzip ratio of the text (loops: above 2.4).")
+    temperature: float | None = Field(default=None, description="Temperature it was decoded at (0: first try).")
 
 
 class Transcript(BaseModel):
@@ -143,7 +157,15 @@ class Transcript(BaseModel):
     segments: list[TranscriptSegment]
     language: str | None
     language_probability: float | None = None
+    language_source: LanguageSource | None = Field(default=None, description="Where the language came from.")
+    requested_language: str | None = Field(default=None, description="The language the stt stage asked for.")
     duration: float | None = Field(description="Seconds of audio.")
+    speech_seconds: float | None = Field(
+        default=None, description="Seconds of speech (voice activity; measured when the text covers under half)."
+    )
+    avg_logprob: float | None = Field(default=None, description="Duration-weighted average log-probability.")
+    flags: list[TranscriptFlag] = Field(default_factory=list, description="Why the text cannot be trusted.")
+    note: str | None = Field(default=None, description="What the flags mean and what to do.")
     model: str | None
 
 
@@ -169,6 +191,24 @@ class ReprocessRequest(BaseModel):
     from_stage: ProcessStage | None = Field(
         default=None, description="Stage to start from; successors follow. Null: from the entry stages."
     )
+
+
+class TranscribeRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    language: str | None = Field(
+        default=None,
+        max_length=10,
+        description='The recording\'s language ("ko", "en", …); "auto" or null: the STT service\'s default; '
+        "left out: the language set before.",
+        examples=["ko"],
+    )
+
+
+class TranscribeQueued(BaseModel):
+    document_id: int
+    language: str | None = Field(description="The language the recording will be read in; null: the default.")
+    queued: list[ProcessStage] = Field(description="Stages queued now (empty: stt was already waiting).")
 
 
 class QueuedStages(BaseModel):

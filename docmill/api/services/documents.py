@@ -19,7 +19,9 @@ from docmill.api.schemas.documents import (
     StageState,
 )
 from docmill.config import Settings
+from docmill.errors import Invalid
 from docmill.models import Category, Document, QueueRow
+from docmill.transcripts import transcript_flags, transcript_note
 
 D = Document.__table__.c
 Q = QueueRow.__table__.c
@@ -221,6 +223,9 @@ def document_detail(session: Session, document: Document) -> DocumentDetail:
         preview_note=document.preview_note,
         warnings=list(document.warnings or []),
         stages=stage_states(session, document.id),
+        stt_language=document.stt_language,
+        transcript_flags=transcript_flags(document.transcript),
+        transcript_note=transcript_note(document.transcript),
     )
 
 
@@ -243,13 +248,10 @@ def update_document(
         else:
             path = normalize_category_path(category)
             if not path:
-                from docmill.api.errors import ApiError
-
-                raise ApiError(
-                    422,
-                    "invalid_request",
+                raise Invalid(
                     f"category {category!r} has no name in it",
                     'send a path such as "Finance/Invoices", or null for none',
+                    code="invalid_request",
                 )
             document.category_id = get_or_create_category(session, path).id
     if "tags" in fields:

@@ -10,7 +10,7 @@
 - mail_message_documents: the documents a message became (the .eml and its attachments).
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

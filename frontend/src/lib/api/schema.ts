@@ -245,6 +245,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document_id}/transcribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transcribe a recording again, in its language
+         * @description Sets the recording's language (kept for later runs; "auto" or null: the STT service's default; left out:
+         *     the one set before) and queues the stt stage, whose successors follow. 409 `language_unsupported` when the
+         *     STT service's model cannot read that language, 409 `not_a_recording` for a document without sound.
+         */
+        post: operations["transcribe_document_api_documents__document_id__transcribe_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/{document_id}/history": {
         parameters: {
             query?: never;
@@ -1113,6 +1135,21 @@ export interface components {
              * @description The latest queue row of each stage the document went through.
              */
             stages: components["schemas"]["StageState"][];
+            /**
+             * Stt Language
+             * @description The recording's language as set by the user; null: the STT service's default.
+             */
+            stt_language?: string | null;
+            /**
+             * Transcript Flags
+             * @description Why the transcript cannot be trusted (then it is not summarized or indexed).
+             */
+            transcript_flags?: components["schemas"]["TranscriptFlag"][];
+            /**
+             * Transcript Note
+             * @description What the transcript's flags mean and what to do; null when it is not flagged.
+             */
+            transcript_note?: string | null;
         };
         /**
          * DocumentKind
@@ -1413,6 +1450,12 @@ export interface components {
          * @enum {string}
          */
         IngestMode: "attachments" | "message" | "both";
+        /**
+         * LanguageSource
+         * @description Where the language a recording was transcribed in came from.
+         * @enum {string}
+         */
+        LanguageSource: "requested" | "default" | "detected" | "model";
         /** LoginRequest */
         LoginRequest: {
             /** Username */
@@ -2387,6 +2430,30 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
         };
+        /** TranscribeQueued */
+        TranscribeQueued: {
+            /** Document Id */
+            document_id: number;
+            /**
+             * Language
+             * @description The language the recording will be read in; null: the default.
+             */
+            language: string | null;
+            /**
+             * Queued
+             * @description Stages queued now (empty: stt was already waiting).
+             */
+            queued: components["schemas"]["ProcessStage"][];
+        };
+        /** TranscribeRequest */
+        TranscribeRequest: {
+            /**
+             * Language
+             * @description The recording's language ("ko", "en", …); "auto" or null: the STT service's default; left out: the language set before.
+             * @example ko
+             */
+            language?: string | null;
+        };
         /** Transcript */
         Transcript: {
             /** Text */
@@ -2397,14 +2464,47 @@ export interface components {
             language: string | null;
             /** Language Probability */
             language_probability?: number | null;
+            /** @description Where the language came from. */
+            language_source?: components["schemas"]["LanguageSource"] | null;
+            /**
+             * Requested Language
+             * @description The language the stt stage asked for.
+             */
+            requested_language?: string | null;
             /**
              * Duration
              * @description Seconds of audio.
              */
             duration: number | null;
+            /**
+             * Speech Seconds
+             * @description Seconds of speech (voice activity; measured when the text covers under half).
+             */
+            speech_seconds?: number | null;
+            /**
+             * Avg Logprob
+             * @description Duration-weighted average log-probability.
+             */
+            avg_logprob?: number | null;
+            /**
+             * Flags
+             * @description Why the text cannot be trusted.
+             */
+            flags?: components["schemas"]["TranscriptFlag"][];
+            /**
+             * Note
+             * @description What the flags mean and what to do.
+             */
+            note?: string | null;
             /** Model */
             model: string | null;
         };
+        /**
+         * TranscriptFlag
+         * @description Why a transcript's text cannot be trusted; any flag keeps it away from summaries, tags and search.
+         * @enum {string}
+         */
+        TranscriptFlag: "low_confidence" | "repetitive" | "unread_speech" | "not_english";
         /** TranscriptSegment */
         TranscriptSegment: {
             /**
@@ -2416,6 +2516,26 @@ export interface components {
             end: number;
             /** Text */
             text: string;
+            /**
+             * Avg Logprob
+             * @description The model's average token log-probability.
+             */
+            avg_logprob?: number | null;
+            /**
+             * No Speech Prob
+             * @description The model's probability that it is no speech.
+             */
+            no_speech_prob?: number | null;
+            /**
+             * Compression Ratio
+             * @description gzip ratio of the text (loops: above 2.4).
+             */
+            compression_ratio?: number | null;
+            /**
+             * Temperature
+             * @description Temperature it was decoded at (0: first try).
+             */
+            temperature?: number | null;
         };
         /**
          * UploadResult
@@ -3479,6 +3599,87 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    transcribe_document_api_documents__document_id__transcribe_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TranscribeRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranscribeQueued"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6386,6 +6587,7 @@ export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
 export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
+export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageSource"]> = ["requested", "default", "detected", "model"];
 export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailMessageDocumentOut"]["role"]> = ["message", "attachment"];
 export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
 export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MessageStatus"]> = ["pending", "ingested", "failed", "rejected"];
@@ -6398,4 +6600,5 @@ export const searchResponseModeValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const securityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Security"]> = ["tls", "starttls"];
 export const sessionInfoMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionInfo"]["method"]> = ["session", "token"];
 export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Suggestion"]["status"]> = ["pending", "accepted", "rejected"];
+export const transcriptFlagValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TranscriptFlag"]> = ["low_confidence", "repetitive", "unread_speech", "not_english"];
 export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate"];
