@@ -7,6 +7,7 @@ from docmill.models.chunk import Chunk
 from docmill.models.document import Document
 from docmill.models.feed import Feed, FeedItem
 from docmill.models.library import LibrarySuggestion
+from docmill.models.page import DocumentPage
 from docmill.models.queue import QueueRow, StageControl
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Category",
     "Chunk",
     "Document",
+    "DocumentPage",
     "Feed",
     "FeedItem",
     "LibrarySuggestion",

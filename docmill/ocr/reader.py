@@ -1,0 +1,133 @@
+"""One page image in; its text, confidence, orientation and word positions out.
+
+clean (preprocess) → recognise → if the reading is poor, ask Tesseract's orientation detection whether
+the page is turned by quarter turns, and if it is, read it upright and keep the better reading. Word
+positions come back in the coordinates of the image that was passed in, whatever was rotated on the
+way, so a text layer can be laid over the original page.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from docmill.ocr import preprocess
+from docmill.ocr.engine import Engine, Recognised
+
+LOW_CONFIDENCE = 60.0  # mean word confidence under which a page is flagged for the user
+_CHECK_ORIENTATION_BELOW = 80.0  # readings less sure than this get an orientation check
+_MIN_ORIENTATION_CONFIDENCE = 1.0  # Tesseract's OSD confidence; below it the answer is a guess
+
+
+@dataclass(frozen=True)
+class PlacedWord:
+    """A word on the source image: its baseline from `start` to `end` and its height, in pixels."""
+
+    text: str
+    confidence: float
+    start: tuple[float, float]
+    end: tuple[float, float]
+    height: float
+
+
+@dataclass
+class PageText:
+    text: str
+    confidence: float | None
+    rotation: int = 0  # quarter turns corrected, in degrees counter-clockwise
+    skew_deg: float = 0.0
+    words: list[PlacedWord] = field(default_factory=list)
+    blank: bool = False
+    timed_out: bool = False
+    steps: tuple[str, ...] = ()  # the repairs applied: flattened, despeckled, deskewed, turned
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """One rotation step (PIL's rotate with expand): maps a point of its output back to its input."""
+
+    angle: float
+    source: tuple[int, int]
+    target: tuple[int, int]
+
+    def back(self, x: float, y: float) -> tuple[float, float]:
+        rad = math.radians(self.angle)
+        cos, sin = math.cos(rad), math.sin(rad)
+        dx, dy = x - self.target[0] / 2, y - self.target[1] / 2
+        return cos * dx - sin * dy + self.source[0] / 2, sin * dx + cos * dy + self.source[1] / 2
+
+
+def _rotated(image: Image.Image, angle: float, turns: list[_Turn]) -> Image.Image:
+    out = preprocess.rotate(image, angle)
+    turns.append(_Turn(angle, image.size, out.size))
+    return out
+
+
+def _place(reading: Recognised, turns: list[_Turn]) -> list[PlacedWord]:
+    def back(point: tuple[float, float]) -> tuple[float, float]:
+        x, y = point
+        for turn in reversed(turns):
+            x, y = turn.back(x, y)
+        return x, y
+
+    placed = []
+    for word in reading.words:
+        (x0, y0), (x1, y1) = word.baseline
+        if x1 <= x0:  # a one-pixel baseline: use the box's bottom edge
+            x0, y0, x1, y1 = word.box[0], word.box[3], word.box[2], word.box[3]
+        height = max(word.box[3] - word.box[1], 1)
+        placed.append(PlacedWord(word.text, word.confidence, back((x0, y0)), back((x1, y1)), float(height)))
+    return placed
+
+
+def _needs_orientation_check(reading: Recognised) -> bool:
+    return reading.confidence is None or reading.confidence < _CHECK_ORIENTATION_BELOW or reading.letters < 20
+
+
+def _upright(engine: Engine, image: Image.Image, dpi: int, turns: list[_Turn]) -> Image.Image | None:
+    """The page turned upright when orientation detection is sure it is not; else None."""
+    found = engine.orientation(image, dpi)
+    if found is None or found.degrees == 0 or found.confidence < _MIN_ORIENTATION_CONFIDENCE:
+        return None
+    turned = _rotated(image, found.degrees, turns)
+    angle = preprocess.skew_angle(turned)
+    return _rotated(turned, angle, turns) if angle else turned
+
+
+def read(engine: Engine, image: Image.Image, *, dpi: int = 300, timeout_s: float = 120.0) -> PageText:
+    """Read one page image (any mode); see the module's docstring."""
+    grey = preprocess.to_grey(image)
+    if preprocess.is_blank(grey):
+        return PageText("", None, blank=True)
+    cleaned = preprocess.clean(grey)
+    steps = [name for name, done in (("flattened", cleaned.flattened), ("despeckled", cleaned.despeckled)) if done]
+    turns: list[_Turn] = []
+    if cleaned.skew_deg:
+        turns.append(_Turn(cleaned.skew_deg, grey.size, cleaned.image.size))
+        steps.append("deskewed")
+    reading = engine.recognise(cleaned.image, dpi, timeout_s)
+    rotation = 0
+    if not reading.timed_out and _needs_orientation_check(reading):
+        turned_turns = list(turns)
+        upright = _upright(engine, cleaned.image, dpi, turned_turns)
+        if upright is not None:
+            second = engine.recognise(upright, dpi, timeout_s)
+            if second.score > reading.score:
+                reading, turns = second, turned_turns
+                rotation = _quarter(turned_turns)
+                steps.append("turned")
+    return PageText(
+        text=reading.text.strip(),
+        confidence=round(reading.confidence, 1) if reading.confidence is not None else None,
+        rotation=rotation,
+        skew_deg=cleaned.skew_deg,
+        words=_place(reading, turns),
+        timed_out=reading.timed_out,
+        steps=tuple(steps),
+    )
+
+
+def _quarter(turns: list[_Turn]) -> int:
+    return next((int(t.angle) % 360 for t in turns if t.angle % 90 == 0 and t.angle), 0)
