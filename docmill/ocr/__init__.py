@@ -7,3 +7,5 @@
 - `reader`: one page image in, its text, confidence, orientation and word boxes out;
 - `textlayer`: the invisible text layer of a searchable PDF copy.
 """
+
+LOW_CONFIDENCE = 60.0  # mean word confidence (0–100) under which a page read by OCR is flagged for the user

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from docmill.errors import ConfigError
 
+# DOCMILL_OCR_LANGUAGES values that turn OCR off.
+OFF = frozenset({"none", "off", "disabled"})
 # Orientation and script detection: always needed (pages turned 90/180/270 degrees).
 OSD = "osd"
 # Where Debian's tesseract-ocr-* packages put the traineddata (Tesseract 5, then 4), after TESSDATA_PREFIX.

@@ -16,7 +16,6 @@ from PIL import Image
 from docmill.ocr import preprocess
 from docmill.ocr.engine import Engine, Recognised
 
-LOW_CONFIDENCE = 60.0  # mean word confidence under which a page is flagged for the user
 _CHECK_ORIENTATION_BELOW = 80.0  # readings less sure than this get an orientation check
 _MIN_ORIENTATION_CONFIDENCE = 1.0  # Tesseract's OSD confidence; below it the answer is a guess
 

@@ -7,6 +7,7 @@ completes empty with a note; a damaged or hostile file fails with the reason.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,17 +15,18 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from docmill.config import Settings
+from docmill.config import Settings, get_settings
 from docmill.convert import dispatch, language, libreoffice, table
 from docmill.convert.notes import merge_warnings
 from docmill.convert.types import Converted, OcrOptions, Options, PageResult, PageSource
 from docmill.errors import PermanentStageError
 from docmill.models import Document, DocumentPage
+from docmill.ocr import languages as ocr_languages
 from docmill.pipeline.registry import get_stage
 from docmill.stages.base import DocumentInfo, StageContext, StageHandler
 
 STAGE = "markdown"
-OCR_OFF = frozenset({"none", "off", "disabled"})
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def soffice_for(settings: Settings) -> str | None:
 
 def ocr_options(settings: Settings) -> OcrOptions | None:
     """OCR as configured, with a time budget inside the stage's timeout; None when turned off."""
-    if settings.ocr_languages.strip().lower() in OCR_OFF:
+    if settings.ocr_languages.strip().lower() in ocr_languages.OFF:
         return None
     spec = get_stage(STAGE)
     timeout = spec.timeout_s if spec else 1800.0
@@ -126,7 +128,18 @@ def _ocr_note(result: MarkdownResult) -> str | None:
     return f"OCR ({result.ocr_languages}) read {len(read)} of {len(result.pages)} page(s)"
 
 
+def report_ocr_problems(settings: Settings) -> list[str]:
+    """Log, once at start-up, what OCR lacks (missing traineddata, with the package to install)."""
+    if settings.ocr_languages.strip().lower() in ocr_languages.OFF:
+        return []
+    problems = ocr_languages.check(settings.ocr_languages).problems
+    for problem in problems:
+        log.error("%s; scans and photos will fail their markdown row until it is fixed", problem)
+    return problems
+
+
 handler = MarkdownStage()
 
 if os.environ.get("DOCMILL_SANDBOX"):  # the converter process preloads this module: warm the converters now
     table.warm()
+    report_ocr_problems(get_settings())
