@@ -17,12 +17,13 @@ import ctypes
 import math
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageSequence
+from PIL import Image
 
 from docmill.convert import images, limits
 from docmill.convert import pdf as pdf_text
@@ -76,14 +77,14 @@ class _Budget:
 
     def allows(self, number: int) -> bool:
         if self.pages >= self.options.max_pages:
-            self._cut(number, f"DOCMILL_OCR_MAX_PAGES is {self.options.max_pages}")
+            self.cut(number, f"DOCMILL_OCR_MAX_PAGES is {self.options.max_pages}")
             return False
         if self.remaining() <= 0:
-            self._cut(number, f"OCR used its time budget of {self.options.time_budget_s:.0f} s")
+            self.cut(number, f"OCR used its time budget of {self.options.time_budget_s:.0f} s")
             return False
         return True
 
-    def _cut(self, number: int, why: str) -> None:
+    def cut(self, number: int, why: str) -> None:
         if self.cut_at is None:
             self.cut_at, self.why = number, why
 
@@ -322,10 +323,20 @@ def _pdf_result(run: _PdfRun, count: int) -> Converted:
 # ---- images ------------------------------------------------------------------------------------------
 
 
-def _frames(image: Image.Image, multi_page: bool) -> list[Image.Image]:
-    if not multi_page:
-        return [image]
-    return [frame.copy() for frame in ImageSequence.Iterator(image)]
+def _frames(image: Image.Image, first: Image.Image, limit: int, warnings: list[str]) -> Iterator[Image.Image | None]:
+    """The pages of a multi-page TIFF, decoded one at a time, at most `limit` of them; a page that cannot be
+    decoded (a truncated file) is None, with a warning."""
+    yield first
+    for index in range(1, min(getattr(image, "n_frames", 1), limit)):
+        try:
+            image.seek(index)
+            frame = image.copy()
+            frame.load()
+        except (OSError, EOFError, ValueError, SyntaxError) as exc:
+            warnings.append(f"page {index + 1} of the image cannot be decoded ({exc}); it was skipped")
+            yield None
+            continue
+        yield frame
 
 
 def _fit_for_ocr(frame: Image.Image, number: int, warnings: list[str]) -> Image.Image | None:
@@ -346,17 +357,21 @@ def image_text(src: Source, warnings: list[str]) -> tuple[str, list[PageResult]]
         return "", []
     opened = images.open_image(src.path)
     with opened:
-        multi_page = src.extension in ("tiff", "tif") and getattr(opened, "n_frames", 1) > 1
+        multi_page = src.extension == "tiff" and getattr(opened, "n_frames", 1) > 1
         first = images.load(opened)
-        frames = _frames(opened, multi_page) if multi_page else [first]
+        count = getattr(opened, "n_frames", 1) if multi_page else 1
+        frames = _frames(opened, first, options.max_pages, warnings) if multi_page else iter([first])
         eng = ocr_engine(options)
         budget = _Budget(options)
         texts, pages = [], []
         for number, frame in enumerate(frames, 1):
+            if frame is None:
+                pages.append(PageResult(number, PageSource.FAILED))
+                continue
             if not budget.allows(number):
                 pages.append(PageResult(number, PageSource.SKIPPED))
                 continue
-            fitted = _fit_for_ocr(frame if number > 1 else first, number, warnings)
+            fitted = _fit_for_ocr(frame, number, warnings)
             if fitted is None:
                 pages.append(PageResult(number, PageSource.SKIPPED))
                 continue
@@ -366,6 +381,9 @@ def image_text(src: Source, warnings: list[str]) -> tuple[str, list[PageResult]]
             source = PageSource.BLANK if read.blank or not read.text else PageSource.OCR
             pages.append(PageResult(number, source, read.confidence, len(read.text), read.rotation))
             texts.append(read.text)
-    if cut := budget.warning(len(frames)):
+    if count > options.max_pages:
+        pages += [PageResult(n, PageSource.SKIPPED) for n in range(options.max_pages + 1, count + 1)]
+        budget.cut(options.max_pages + 1, f"DOCMILL_OCR_MAX_PAGES is {options.max_pages}")
+    if cut := budget.warning(count):
         warnings.append(cut)
     return "\n\n".join(t for t in texts if t), pages

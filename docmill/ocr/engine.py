@@ -14,6 +14,7 @@ time and the lock guards in-process callers.
 
 from __future__ import annotations
 
+import enum
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,13 @@ from docmill.errors import PermanentStageError
 
 _lock = threading.RLock()
 _engines: dict[tuple[tuple[str, ...], str], Engine] = {}
+
+
+class Layout(enum.Enum):
+    """How Tesseract segments the page: its own layout analysis, or the page as one block of lines."""
+
+    AUTO = tesserocr.PSM.AUTO
+    BLOCK = tesserocr.PSM.SINGLE_BLOCK
 
 
 @dataclass(frozen=True)
@@ -81,10 +89,13 @@ class Engine:
         api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
         api.SetSourceResolution(max(70, min(dpi, 1200)))
 
-    def recognise(self, image: Image.Image, dpi: int = 300, timeout_s: float = 120.0) -> Recognised:
+    def recognise(
+        self, image: Image.Image, dpi: int = 300, timeout_s: float = 120.0, layout: Layout = Layout.AUTO
+    ) -> Recognised:
         """Text, mean confidence and word boxes of one page image."""
         with _lock:
             api = self._api
+            api.SetPageSegMode(layout.value)
             self._set(api, image, dpi)
             finished = api.Recognize(int(max(timeout_s, 1.0) * 1000))
             if not finished:

@@ -137,6 +137,31 @@ def skew_angle(grey: Image.Image) -> float:
     return round(angle, 2)
 
 
+def _longest_run(mask: np.ndarray) -> int:
+    best = run = 0
+    for value in mask:
+        run = run + 1 if value else 0
+        best = max(best, run)
+    return best
+
+
+def has_columns(grey: Image.Image) -> bool:
+    """Whether the text stands in columns: a vertical gutter inside the text that (almost) no line crosses."""
+    values = np.asarray(_reduced(grey), dtype=np.int16)
+    ink = values < (np.percentile(values, 95) + np.percentile(values, 1)) / 2
+    rows = ink.any(axis=1)
+    if rows.sum() < 10:
+        return False
+    share = ink[rows].mean(axis=0)  # per pixel column: the share of text rows with ink in it
+    used = np.nonzero(share > 0)[0]
+    left, right = int(used.min()), int(used.max())
+    width = right - left
+    if width < 50:
+        return False
+    inner = share[left + int(width * 0.15) : right - int(width * 0.15)]
+    return _longest_run(inner < 0.02) >= width * 0.03
+
+
 def rotate(grey: Image.Image, angle: float) -> Image.Image:
     """Rotate counter-clockwise by `angle` degrees, growing the canvas, new corners white."""
     if angle % 90 == 0:

@@ -52,6 +52,24 @@ KOREAN_RECEIPT = [
     "카드결제 승인번호 58213947",
     "이용해 주셔서 감사합니다",
 ]
+ENGLISH_INVOICE = [
+    "INVOICE No. 2024-0917",
+    "Northwind Stationery Ltd, 14 Quarry Lane, Leeds",
+    "Bill to: Harper and Lowe Architects",
+    "12 boxes of recycled paper     96.00",
+    "4 desk lamps with dimmer       140.00",
+    "Delivery                        12.50",
+    "Total due within 30 days      248.50",
+    "Bank transfer to account 0042 7781 3390",
+]
+KOREAN_NOTICE = [
+    "공지사항",
+    "다음 주 월요일부터 사무실 출입 방식이 바뀝니다.",
+    "모든 직원은 새 출입카드를 인사팀에서 받아 주십시오.",
+    "기존 카드는 금요일 오후 여섯 시까지 사용할 수 있습니다.",
+    "문의 사항은 내선 번호 2417로 연락 바랍니다.",
+    "총무팀 드림",
+]
 
 
 @dataclass(frozen=True)
