@@ -327,12 +327,12 @@ def _frames(image: Image.Image, first: Image.Image, limit: int, warnings: list[s
     """The pages of a multi-page TIFF, decoded one at a time, at most `limit` of them; a page that cannot be
     decoded (a truncated file) is None, with a warning."""
     yield first
-    for index in range(1, min(getattr(image, "n_frames", 1), limit)):
+    for index in range(1, min(images.frame_count(image)[0], limit)):
         try:
             image.seek(index)
             frame = image.copy()
             frame.load()
-        except (OSError, EOFError, ValueError, SyntaxError) as exc:
+        except (OSError, EOFError, ValueError, TypeError, SyntaxError) as exc:  # Pillow's TIFF reader raises all
             warnings.append(f"page {index + 1} of the image cannot be decoded ({exc}); it was skipped")
             yield None
             continue
@@ -357,9 +357,11 @@ def image_text(src: Source, warnings: list[str]) -> tuple[str, list[PageResult]]
         return "", []
     opened = images.open_image(src.path)
     with opened:
-        multi_page = src.extension == "tiff" and getattr(opened, "n_frames", 1) > 1
+        count, damaged = images.frame_count(opened) if src.extension == "tiff" else (1, False)
+        multi_page = count > 1
+        if damaged:
+            warnings.append(f"the image is truncated or corrupt after page {count}; the pages after it were lost")
         first = images.load(opened)
-        count = getattr(opened, "n_frames", 1) if multi_page else 1
         frames = _frames(opened, first, options.max_pages, warnings) if multi_page else iter([first])
         eng = ocr_engine(options)
         budget = _Budget(options)

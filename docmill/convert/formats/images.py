@@ -57,9 +57,10 @@ def markdown(src: Source) -> Converted:
 
 def metadata(src: Source) -> Metadata:
     fields = images.metadata(src.path)
+    damaged = fields.pop("damaged", None)
     fields["author"] = fields.get("artist")
     fields["created"] = fields.get("taken")
-    return Metadata(fields)
+    return Metadata(fields, warnings=[damaged] if damaged else [])
 
 
 def preview(job: PreviewJob) -> Preview:
