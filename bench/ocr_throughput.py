@@ -121,7 +121,7 @@ def stage_pass(database: Database, ids: dict[str, int]) -> tuple[float, dict[str
         conn.execute("SELECT pg_notify('docmill_queue', 'markdown')")
         conn.commit()
     while not idle(database):
-        time.sleep(0.05)
+        time.sleep(0.25)  # polling more often only steals CPU from the stage it measures
     elapsed = time.perf_counter() - start
     with database.connect() as conn:
         rows = dict(conn.execute("SELECT id, coalesce(markdown, '') FROM documents").fetchall())

@@ -21,7 +21,7 @@ from docmill.ocr.engine import Engine, Layout, Recognised
 # (character error rate 0.45–0.66 on clean pages) where one block reads them at 0.01–0.09, and reading
 # forms row by row keeps a label beside its value. A reading less sure than _SURE gets a second one with
 # the other segmentation; the better-scoring reading is kept.
-_SURE = 88.0
+_SURE = 85.0
 _CHECK_ORIENTATION_BELOW = 80.0  # the best reading less sure than this gets an orientation check
 _MIN_ORIENTATION_CONFIDENCE = 1.0  # Tesseract's OSD confidence; below it the answer is a guess
 
@@ -130,15 +130,19 @@ def read(engine: Engine, image: Image.Image, *, dpi: int = 300, timeout_s: float
     grey = preprocess.to_grey(image)
     if preprocess.is_blank(grey):
         return PageText("", None, blank=True)
-    cleaned = preprocess.clean(grey)
+    sideways = preprocess.looks_sideways(grey)  # its skew is measured once it is upright
+    cleaned = preprocess.clean(grey, deskew=not sideways)
     steps = [name for name, done in (("flattened", cleaned.flattened), ("despeckled", cleaned.despeckled)) if done]
     turns: list[_Turn] = []
     if cleaned.skew_deg:
         turns.append(_Turn(cleaned.skew_deg, grey.size, cleaned.image.size))
         steps.append("deskewed")
-    reading, layout = _first_reading(engine, cleaned.image, dpi, timeout_s)
     rotation = 0
     turned = None
+    if sideways:  # no point reading it sideways first
+        reading, layout = Recognised("", None), Layout.AUTO
+    else:
+        reading, layout = _first_reading(engine, cleaned.image, dpi, timeout_s)
     if not reading.timed_out and _needs_orientation_check(reading):
         # a poor first reading: a turned page is the likeliest cause, so orientation is checked first
         turned_turns = list(turns)
@@ -150,6 +154,8 @@ def read(engine: Engine, image: Image.Image, *, dpi: int = 300, timeout_s: float
                 reading, turns = second, turned_turns
                 rotation = _quarter(turned_turns)
                 steps.append("turned")
+    if turned is None and not reading.text and reading.confidence is None and not reading.timed_out:
+        reading, layout = _first_reading(engine, cleaned.image, dpi, timeout_s)  # sideways, yet not turnable
     if turned is None:
         reading = _other_reading(engine, cleaned.image, dpi, timeout_s, reading, layout)
     return PageText(
