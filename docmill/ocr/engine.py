@@ -33,6 +33,7 @@ class Layout(enum.Enum):
 
     AUTO = tesserocr.PSM.AUTO
     BLOCK = tesserocr.PSM.SINGLE_BLOCK
+    COLUMN = tesserocr.PSM.SINGLE_COLUMN  # one column of lines of varying size
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,9 @@ class Engine:
     def orientation(self, image: Image.Image, dpi: int = 300) -> Orientation | None:
         """Tesseract's orientation and script detection (osd.traineddata); None when it cannot tell.
 
-        Run on a half-size copy of a large page: as sure of the answer, at half the cost."""
-        if image.width * image.height > 3_000_000:
+        A very large page is looked at in a half-size copy (at 300 dpi a page is not: halving it made
+        Korean pages' answers unsure)."""
+        if image.width * image.height > 12_000_000:
             image, dpi = image.reduce(2), dpi // 2
         with _lock:
             if self._osd is None:

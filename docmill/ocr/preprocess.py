@@ -174,6 +174,27 @@ def has_columns(grey: Image.Image) -> bool:
     return _longest_run(inner < 0.02) >= width * 0.03
 
 
+def missed_lines(grey: Image.Image, boxes: list[tuple[int, int, int, int]]) -> int:
+    """Text lines (bands of ink rows) that no recognised word's box reaches: what a reading left out."""
+    factor = -(-grey.width // _ANALYSIS_WIDTH)
+    values = np.asarray(_reduced(grey), dtype=np.int16)
+    ink = values < (np.percentile(values, 95) + np.percentile(values, 1)) / 2
+    inked = ink.sum(axis=1) > max(2, ink.shape[1] // 200)
+    covered = np.zeros(len(inked), dtype=bool)
+    for _, top, _, bottom in boxes:
+        covered[top // factor : bottom // factor + 1] = True
+    missed = 0
+    start = None
+    for row, on in enumerate([*inked, False]):
+        if on and start is None:
+            start = row
+        elif not on and start is not None:
+            if row - start >= 3 and not covered[start:row].any():
+                missed += 1
+            start = None
+    return missed
+
+
 def rotate(grey: Image.Image, angle: float) -> Image.Image:
     """Rotate counter-clockwise by `angle` degrees, growing the canvas, new corners white."""
     if angle % 90 == 0:

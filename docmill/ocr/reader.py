@@ -97,7 +97,16 @@ def _sure(reading: Recognised) -> bool:
 
 def _first_reading(engine: Engine, image: Image.Image, dpi: int, timeout_s: float) -> tuple[Recognised, Layout]:
     layout = Layout.AUTO if preprocess.has_columns(image) else Layout.BLOCK
-    return engine.recognise(image, dpi, timeout_s, layout), layout
+    reading = engine.recognise(image, dpi, timeout_s, layout)
+    if layout is Layout.BLOCK and not reading.timed_out:
+        # one block assumes lines of one size: a title twice as tall can be left out; a column of lines
+        # of varying size is read then, and kept when it leaves out fewer lines
+        missed = preprocess.missed_lines(image, [w.box for w in reading.words])
+        if missed:
+            column = engine.recognise(image, dpi, timeout_s, Layout.COLUMN)
+            if preprocess.missed_lines(image, [w.box for w in column.words]) < missed:
+                return column, Layout.COLUMN
+    return reading, layout
 
 
 def _other_reading(
@@ -106,7 +115,7 @@ def _other_reading(
     """A second opinion with the other segmentation when the first reading is unsure; the better one."""
     if _sure(first):
         return first
-    other = engine.recognise(image, dpi, timeout_s, Layout.BLOCK if layout is Layout.AUTO else Layout.AUTO)
+    other = engine.recognise(image, dpi, timeout_s, Layout.AUTO if layout is Layout.BLOCK else Layout.BLOCK)
     return other if other.score > first.score else first
 
 

@@ -38,7 +38,7 @@ def metadata(src: Source) -> Metadata:
     if not fields.pop("complete", True):
         out.warnings.append("the PDF has no end-of-file marker: it is probably truncated and may be missing pages")
     if fields.get("page_count") and not sample.strip():
-        out.warnings.append("the first pages have no text layer (a scan?)")
+        out.warnings.append("the first pages have no text layer (a scan?): the markdown stage reads them with OCR")
     return out
 
 
