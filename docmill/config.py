@@ -48,6 +48,16 @@ class Settings(BaseSettings):
     )
 
     # api
+    ocr_languages: str = Field(
+        default="kor+eng",
+        description="Tesseract languages OCR reads scans and photos with, joined by '+' (any installed "
+        "traineddata: `docmill ocr check`); 'none': OCR turned off.",
+    )
+    ocr_max_pages: int = Field(
+        default=500,
+        ge=1,
+        description="Pages of one document OCR reads at most; later pages are skipped with a warning.",
+    )
     host: str = Field(default="127.0.0.1", description="Address the api binds to.")
     port: int = Field(default=8000, description="Port the api binds to.")
     admin_user: str | None = Field(default=None, description="First admin's user name, created at start if missing.")

@@ -138,3 +138,4 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("retry")(retry)
     app.add_typer(queue_app, name="queue")
+    app.command("reprocess")(reprocess)  # also at the top: `docmill reprocess 42 --from markdown` re-runs OCR

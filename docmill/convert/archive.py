@@ -7,16 +7,18 @@ import posixpath
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
 
-from docmill.convert import limits, zipsafe
+from docmill.convert import limits, table, zipsafe
+from docmill.convert.types import Converted, Source
 from docmill.errors import PermanentStageError
+from docmill.kinds import DocumentKind
+
+_NOT_CONVERTED = frozenset({DocumentKind.AUDIO, DocumentKind.VIDEO, DocumentKind.UNKNOWN})
 
 
-def to_markdown(path: Path | str, *, depth: int = 0, soffice: str | None = None) -> Any:
-    from docmill.convert.dispatch import Converted, convert
-    from docmill.ingest.detect import detect_file
-
+def to_markdown(src: Source) -> Converted:
+    """A section per member; `src.nested` converts each (the table injects it, so there is no import cycle)."""
+    path, depth = src.path, src.options.depth
     zipsafe.check_zip(path, scan_xml=False)
     sections: list[str] = []
     skipped: list[str] = []
@@ -42,15 +44,15 @@ def to_markdown(path: Path | str, *, depth: int = 0, soffice: str | None = None)
                 except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, ValueError) as exc:
                     skipped.append(f"`{name}`: unreadable ({exc})")
                     continue
-                detected = detect_file(member_path, posixpath.basename(name))
-                if detected.kind in ("audio", "video", "unknown") or detected.executable:
+                detected = table.detect_file(member_path, posixpath.basename(name))
+                if detected.kind in _NOT_CONVERTED or detected.executable or src.nested is None:
                     skipped.append(f"`{name}`: {detected.media_type} (not converted)")
                     continue
-                if detected.kind == "archive" and depth + 1 >= limits.ARCHIVE_MAX_DEPTH:
+                if detected.kind == DocumentKind.ARCHIVE and depth + 1 >= limits.ARCHIVE_MAX_DEPTH:
                     skipped.append(f"`{name}`: nested archive (depth limit {limits.ARCHIVE_MAX_DEPTH})")
                     continue
                 try:
-                    inner = convert(member_path, detected.extension, detected.kind, depth=depth + 1, soffice=soffice)
+                    inner = src.nested(member_path, posixpath.basename(name), depth + 1)
                 except PermanentStageError as exc:
                     skipped.append(f"`{name}`: {exc.message}")
                     continue

@@ -15,6 +15,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import olefile
+
 from docmill.convert import html as html_convert
 from docmill.convert import limits
 from docmill.errors import PermanentStageError
@@ -96,7 +98,6 @@ _MSG_TIMES = {0x0039: "sent", 0x0E06: "received"}
 
 
 def _ole(path: Path | str) -> Any:
-    import olefile
 
     try:
         return olefile.OleFileIO(str(path))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
+import html as html_lib
 import re
 import warnings
 from pathlib import Path
@@ -115,8 +117,6 @@ def decode_html(data: bytes) -> encoding.Decoded:
 
 
 def _known(name: str) -> bool:
-    import codecs
-
     try:
         codecs.lookup(name)
         return True
@@ -131,10 +131,10 @@ def read_html(path: Path | str) -> encoding.Decoded:
 
 
 @functools.cache
-def _converter():
+def converter():  # type: ignore[no-untyped-def]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from markitdown.converters import HtmlConverter
+        from markitdown.converters import HtmlConverter  # noqa: PLC0415, RUF100  # lazy: MarkItDown takes seconds to import
 
     return HtmlConverter()
 
@@ -143,7 +143,7 @@ def html_to_markdown(html: str) -> tuple[str, str | None]:
     """(markdown, title); scripts and styles are dropped by MarkItDown's converter."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = _converter().convert_string(html)
+        result = converter().convert_string(html)
     return result.markdown or "", (str(result.title).strip() or None) if result.title else None
 
 
@@ -174,8 +174,6 @@ def metadata(html: str) -> dict[str, str]:
 
 
 def _unescape(text: str) -> str:
-    import html as html_lib
-
     return html_lib.unescape(text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,13 @@ def open_image(path: Path | str) -> Image.Image:
         image = Image.open(path)
         _check_pixels(image.size)
         return image
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _bomb_error() from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _bomb_error(pixels=_pixels_in(str(exc))) from None
     except UnidentifiedImageError:
         raise PermanentStageError(
             "the image format is not readable", "convert it to PNG, JPEG or WebP and upload it again"
         ) from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except (OSError, SyntaxError, ValueError, TypeError) as exc:
         raise PermanentStageError(f"the image cannot be read ({exc})", "the file is truncated or corrupt") from None
 
 
@@ -48,8 +49,36 @@ def _check_pixels(size: tuple[int, int]) -> None:
         raise _bomb_error(size)
 
 
-def _bomb_error(size: tuple[int, int] | None = None) -> PermanentStageError:
-    what = f"{size[0]}×{size[1]} pixels" if size else "too many pixels"
+def _pixels_in(message: str) -> int | None:
+    """Pillow's bomb errors say "Image size (N pixels) exceeds limit …"."""
+    found = re.search(r"\((\d+) pixels\)", message)
+    return int(found.group(1)) if found else None
+
+
+def frame_count(image: Image.Image) -> tuple[int, bool]:
+    """(pages of a multi-page image, whether counting them hit a damaged page): a truncated TIFF counts short."""
+    try:
+        return int(getattr(image, "n_frames", 1)), False
+    except (OSError, EOFError, ValueError, TypeError, SyntaxError):
+        count = 1
+        try:
+            while True:
+                image.seek(count)
+                count += 1
+        except (OSError, EOFError, ValueError, TypeError, SyntaxError):
+            pass
+        finally:
+            image.seek(0)
+        return count, True
+
+
+def _bomb_error(size: tuple[int, int] | None = None, pixels: int | None = None) -> PermanentStageError:
+    if size:
+        what = f"{size[0]}×{size[1]} pixels"
+    elif pixels:
+        what = f"{pixels:,} pixels"
+    else:
+        what = "too many pixels"
     return PermanentStageError(
         f"the image is {what}, over the limit of {limits.MAX_IMAGE_PIXELS // 1_000_000} megapixels "
         "(a decompression bomb or an extremely large scan)",
@@ -67,7 +96,7 @@ def load(image: Image.Image, target: int | None = None) -> Image.Image:
         oriented = ImageOps.exif_transpose(image) or image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _bomb_error(image.size) from None
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
         raise PermanentStageError(f"the image cannot be decoded ({exc})", "the file is truncated or corrupt") from None
     if oriented.mode not in ("RGB", "RGBA"):
         has_alpha = "A" in oriented.getbands() or "transparency" in oriented.info
@@ -103,9 +132,11 @@ def metadata(path: Path | str) -> dict[str, Any]:
     image = open_image(path)
     with image:
         out: dict[str, Any] = {"width": image.width, "height": image.height, "format": image.format}
-        frames = getattr(image, "n_frames", 1)
+        frames, damaged = frame_count(image)
         if frames > 1:
             out["frames"] = frames
+        if damaged:
+            out["damaged"] = f"only the first {frames} page(s) can be read: the file is truncated or corrupt"
         try:
             exif = image.getexif()
         except Exception:  # broken EXIF must not fail the image

@@ -15,7 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docmill.convert import limits
+from docmill.convert import limits, office, sheets
+from docmill.convert.types import Converted, Source
 from docmill.errors import PermanentStageError
 
 NOT_INSTALLED = "preview unavailable: LibreOffice is not installed"
@@ -99,3 +100,25 @@ def convert(
                 "the file may be damaged or password-protected",
             )
         return results[0].read_bytes()
+
+
+_MODERN = {"doc": "docx", "odt": "docx", "ppt": "pptx", "odp": "pptx", "ods": "xlsx"}
+
+
+def to_markdown(src: Source) -> Converted:
+    """Legacy and OpenDocument formats: LibreOffice turns them into the modern Office format first."""
+    ext = src.extension
+    if src.options.soffice is None:
+        raise PermanentStageError(
+            f".{ext} files need LibreOffice, which is not installed", "install LibreOffice (Debian: libreoffice-nogui)"
+        )
+    target = _MODERN[ext]
+    data = convert(src.options.soffice, src.path, ext, target)
+    with tempfile.NamedTemporaryFile(suffix=f".{target}") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        if target == "xlsx":
+            markdown, warnings = sheets.xlsx_to_markdown(tmp.name)
+            return Converted(markdown, None, None, warnings)
+        markdown, title = office.to_markdown(tmp.name, target)
+        return Converted(markdown, title)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+from PIL import Image
+
 # Images: Pillow warns past MAX_IMAGE_PIXELS and refuses past twice that; we refuse past it.
 MAX_IMAGE_PIXELS = 120_000_000  # a 50 MP phone photo fits; a 30000×30000 bomb does not
 THUMBNAIL_SIZE = 320  # longest side, pixels
@@ -29,7 +31,6 @@ EXTERNAL_TOOL_TIMEOUT_S = 120.0
 
 def configure_pillow() -> None:
     """Make Pillow refuse decompression bombs instead of only warning about them."""
-    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.simplefilter("error", Image.DecompressionBombWarning)

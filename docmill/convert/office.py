@@ -36,10 +36,10 @@ ZIP_BASED = frozenset({"docx", "pptx", "xlsx", "epub", "odt", "ods", "odp"})
 
 
 @functools.cache
-def _converters() -> dict[str, Any]:
+def converters() -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from markitdown.converters import (
+        from markitdown.converters import (  # noqa: PLC0415, RUF100  # lazy: MarkItDown takes seconds to import
             DocxConverter,
             EpubConverter,
             IpynbConverter,
@@ -55,15 +55,11 @@ def _converters() -> dict[str, Any]:
     }
 
 
-def supported(extension: str) -> bool:
-    return extension in _converters()
-
-
 def to_markdown(path: Path | str, extension: str, *, check: bool = True) -> tuple[str, str | None]:
     """(markdown, title) for a DOCX, PPTX, EPUB, MSG or IPYNB file."""
-    from markitdown import StreamInfo
+    from markitdown import StreamInfo  # noqa: PLC0415, RUF100  # lazy: MarkItDown takes seconds to import
 
-    converter = _converters().get(extension)
+    converter = converters().get(extension)
     if converter is None:
         raise PermanentStageError(f"no converter for .{extension} files", "convert the file to PDF or DOCX")
     if check and extension in ZIP_BASED:

@@ -16,14 +16,14 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from docmill.convert.types import NO_TEXT_LAYER
 from docmill.errors import PermanentStageError
 
-NO_TEXT_LAYER = "no text layer"
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?'?")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 # pdfium is not thread-safe; the sandbox runs one job at a time, this guards in-process callers.
-_lock = threading.RLock()
+lock = threading.RLock()
 
 
 @dataclass
@@ -58,7 +58,7 @@ def clean_page_text(text: str) -> str:
 
 def extract_text(path: Path | str, max_chars: int | None = None) -> PdfText:
     """The PDF's text layer as Markdown paragraphs, one block per page; empty with a note for scans."""
-    with _lock:
+    with lock:
         pdf = open_pdf(path)
         try:
             pages: list[str] = []
@@ -109,7 +109,7 @@ def parse_pdf_date(value: str | None) -> datetime | None:
 
 def metadata(path: Path | str) -> dict[str, Any]:
     """Title, author, dates, page count and the rest of the info dictionary."""
-    with _lock:
+    with lock:
         pdf = open_pdf(path)
         try:
             info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
@@ -143,7 +143,7 @@ def metadata(path: Path | str) -> dict[str, Any]:
 
 def render_page(path: Path | str, index: int = 0, longest_side: int = 640) -> Any:
     """One page as a PIL image whose longest side is about `longest_side` pixels."""
-    with _lock:
+    with lock:
         pdf = open_pdf(path)
         try:
             if len(pdf) == 0:

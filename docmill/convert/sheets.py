@@ -69,7 +69,7 @@ def _sections(sheets: Iterator[tuple[str, Iterable[Iterable[Any]]]]) -> tuple[st
 
 def xlsx_to_markdown(path: Path | str) -> tuple[str, list[str]]:
     zipsafe.check_zip(path)
-    import openpyxl
+    import openpyxl  # noqa: PLC0415, RUF100  # lazy: only workbooks need it (the api imports this module)
 
     with open(path, "rb") as handle:  # a file object: openpyxl would refuse a path without an .xlsx suffix
         try:
@@ -88,7 +88,7 @@ def xlsx_to_markdown(path: Path | str) -> tuple[str, list[str]]:
 
 
 def xls_to_markdown(path: Path | str) -> tuple[str, list[str]]:
-    import xlrd
+    import xlrd  # noqa: PLC0415, RUF100  # lazy: only .xls workbooks need it
 
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)

@@ -35,14 +35,6 @@ def first_heading(markdown: str) -> str | None:
     return m.group(1).strip()[:300] if m else None
 
 
-def first_line(text: str, max_len: int = 200) -> str | None:
-    for line in text[:20_000].splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:max_len]
-    return None
-
-
 def plain_to_markdown(path: Path | str, *, is_markdown: bool = False) -> TextOutput:
     decoded = encoding.read_text(path)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")

@@ -8,6 +8,7 @@ from docmill.models.document import Document
 from docmill.models.feed import Feed, FeedItem
 from docmill.models.library import LibrarySuggestion
 from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessageDocument, MailRule
+from docmill.models.page import DocumentPage
 from docmill.models.queue import QueueRow, StageControl
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Category",
     "Chunk",
     "Document",
+    "DocumentPage",
     "Feed",
     "FeedItem",
     "LibrarySuggestion",

@@ -51,6 +51,9 @@ class Document(Base):
     thumbnail_path: Mapped[str | None] = mapped_column(sa.Text)
     preview_path: Mapped[str | None] = mapped_column(sa.Text)
     preview_media_type: Mapped[str | None] = mapped_column(sa.Text)
+    searchable_pdf_path: Mapped[str | None] = mapped_column(
+        sa.Text, doc="A copy of a scanned PDF with an invisible text layer, relative to the data directory."
+    )
     preview_note: Mapped[str | None] = mapped_column(sa.Text, doc='e.g. "preview unavailable: …"')
     warnings: Mapped[list[str]] = mapped_column(
         postgresql.ARRAY(sa.Text), nullable=False, server_default=sa.text("'{}'::text[]")

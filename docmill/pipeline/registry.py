@@ -79,12 +79,12 @@ STAGES: tuple[StageSpec, ...] = (
     ),
     StageSpec(
         name="markdown",
-        description="Clean Markdown from the original file.",
+        description="Clean Markdown from the original file (text layer, converter, or OCR page by page).",
         applies_to=FILE_KINDS - MEDIA,
         successors=(Edge("classify"), Edge("summarize"), Edge("embed")),
         batch_size=4,
         concurrency=1,
-        timeout_s=300,
+        timeout_s=1800,  # OCR of a 500-page scan; OCR itself stops at 85 % of this and keeps what it read
         lease_s=60,
         sandboxed=True,
         handler="docmill.stages.markdown:handler",

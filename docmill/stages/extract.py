@@ -13,19 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from docmill.convert import metadata, table
 from docmill.convert.notes import merge_warnings
 from docmill.errors import PermanentStageError
-from docmill.ingest.detect import extension_for
 from docmill.models import Document
 from docmill.stages.base import DocumentInfo, StageContext, StageHandler
 
 STAGE = "extract"
-
-
-@dataclass(frozen=True)
-class ExtractPayload:
-    document: DocumentInfo
-    extension: str
 
 
 @dataclass
@@ -39,13 +33,11 @@ class ExtractResult:
 
 
 class ExtractStage(StageHandler):
-    def prepare(self, ctx: StageContext, session: Session, document: Document) -> ExtractPayload:
-        return ExtractPayload(DocumentInfo.of(ctx, document), extension_for(document.media_type))
+    def prepare(self, ctx: StageContext, session: Session, document: Document) -> DocumentInfo:
+        return DocumentInfo.of(ctx, document)
 
-    def run(self, payload: ExtractPayload) -> ExtractResult:
-        from docmill.convert.metadata import extract
-
-        doc = payload.document
+    def run(self, payload: DocumentInfo) -> ExtractResult:
+        doc = payload
         if not doc.file_path or not os.path.exists(doc.file_path):
             raise PermanentStageError(
                 "the original file is missing from the data directory", "ingest the file again to restore it"
@@ -55,13 +47,13 @@ class ExtractStage(StageHandler):
                 "the file is empty (0 bytes): there is nothing to read",
                 "upload it again from where it came from; the copy docmill received had no content",
             )
-        found = extract(doc.file_path, payload.extension, doc.kind, doc.media_type, doc.original_name)
-        metadata = dict(found.metadata)
+        found = metadata.extract(doc.file_path, doc.media_type, doc.original_name)
+        fields = dict(found.metadata)
         if found.created:
-            metadata["created"] = found.created
+            fields["created"] = found.created
         if found.modified:
-            metadata["modified"] = found.modified
-        return ExtractResult(found.title, found.author, found.language, found.page_count, metadata, found.warnings)
+            fields["modified"] = found.modified
+        return ExtractResult(found.title, found.author, found.language, found.page_count, fields, found.warnings)
 
     def store(self, ctx: StageContext, session: Session, document: Document, result: ExtractResult) -> str | None:
         previous = dict(document.doc_metadata or {})
@@ -82,6 +74,4 @@ class ExtractStage(StageHandler):
 handler = ExtractStage()
 
 if os.environ.get("DOCMILL_SANDBOX"):  # the converter process preloads this module: import the parsers now
-    from docmill.convert import dispatch
-
-    dispatch.warm()
+    table.warm()

@@ -48,6 +48,18 @@ def queue_rows(database: Database) -> dict[tuple[int, str], dict]:
         return {(r[0], r[1]): {"status": r[2], "error": r[3], "note": r[4], "attempts": r[5]} for r in cur.fetchall()}
 
 
+def page_rows(database: Database, document_id: int) -> list[dict]:
+    """A document's per-page results (document_pages), in page order."""
+    with database.connect() as conn:
+        cur = conn.execute(
+            "SELECT number, source, confidence, chars, rotation, languages FROM document_pages "
+            "WHERE document_id = %s ORDER BY number",
+            (document_id,),
+        )
+        names = [c.name for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
 def data_file(settings: Settings, relative: str | None) -> Path:
     assert relative, "no path stored"
     return settings.data_dir / relative

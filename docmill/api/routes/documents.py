@@ -171,7 +171,7 @@ def get_markdown(session: DbSession, document_id: DocumentIdPath) -> PlainTextRe
 )
 def get_preview(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
     document = load_document(session, document_id)
-    path = service.derived_file(settings, document.preview_path)
+    path, media_type = service.preview_file(settings, document)
     if path is None:
         raise ApiError(
             404,
@@ -179,7 +179,23 @@ def get_preview(session: DbSession, settings: SettingsDep, document_id: Document
             f"document {document_id} has no preview" + (f": {document.preview_note}" if document.preview_note else ""),
             "wait for the preview stage, or reprocess the document from it",
         )
-    return _file_response(path, document.preview_media_type or "application/octet-stream")
+    return _file_response(path, media_type or "application/octet-stream")
+
+
+@router.get(
+    "/{document_id}/searchable-pdf",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/pdf": BINARY}, "description": "The scan with an invisible text layer."},
+        **NOT_FOUND,
+    },
+    summary="Download the searchable copy of a scanned PDF (the original pages with OCR's text layer)",
+)
+def download_searchable_pdf(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
+    document = load_document(session, document_id)
+    path = service.searchable_pdf(settings, document)
+    stem = (document.original_name or f"document-{document_id}").rsplit(".", 1)[0]
+    return _file_response(path, "application/pdf", download_name=f"{stem}.searchable.pdf")
 
 
 @router.get(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from docmill.api.schemas.common import NO_NUL
+from docmill.convert.types import PageSource
 from docmill.models import QueueStatus
 from docmill.pipeline.registry import DocumentKind, ProcessStage
 from docmill.transcripts import LanguageSource, TranscriptFlag
@@ -104,6 +105,30 @@ class StageState(BaseModel):
     updated_at: datetime
 
 
+class PageInfo(BaseModel):
+    """One page of a PDF or multi-page image: where its text came from and how sure OCR was."""
+
+    number: int = Field(description="1-based.")
+    source: PageSource = Field(
+        description="layer: the PDF's text layer; ocr: read from the page image; layer+ocr: the layer plus text "
+        "read in its pictures; blank; skipped: past DOCMILL_OCR_MAX_PAGES or the time budget; failed."
+    )
+    confidence: float | None = Field(description="OCR mean word confidence, 0–100; null where OCR did not run.")
+    chars: int = Field(description="Characters of text the page gave.")
+    rotation: int = Field(description="Degrees the page was turned (counter-clockwise) to be read upright.")
+    low_confidence: bool = Field(description="OCR read this page with a confidence under `OcrSummary.threshold`.")
+
+
+class OcrSummary(BaseModel):
+    """What OCR did for the document (present when it read at least one page)."""
+
+    languages: str | None = Field(description='Tesseract languages it read with, e.g. "kor+eng".')
+    pages_read: int = Field(description="Pages (or pictures' pages) whose text came from OCR.")
+    mean_confidence: float | None = Field(description="Mean over those pages, 0–100.")
+    low_confidence_pages: list[int] = Field(description="Page numbers read with a confidence under the threshold.")
+    threshold: float = Field(description="The confidence under which a page is flagged.")
+
+
 class DocumentDetail(DocumentSummary):
     sha256: str
     author: str | None
@@ -114,6 +139,12 @@ class DocumentDetail(DocumentSummary):
     preview_media_type: str | None
     preview_note: str | None
     warnings: list[str]
+    pages: list[PageInfo] = Field(description="Per-page text results (PDFs and multi-page images); [] otherwise.")
+    ocr: OcrSummary | None = Field(description="Present when OCR read at least one page.")
+    has_searchable_pdf: bool = Field(
+        description="A copy with an invisible text layer exists: GET /api/documents/{id}/searchable-pdf "
+        "(also served as the preview)."
+    )
     stages: list[StageState] = Field(description="The latest queue row of each stage the document went through.")
     stt_language: str | None = Field(
         default=None, description="The recording's language as set by the user; null: the STT service's default."

@@ -32,8 +32,24 @@ class BackendReadiness(BaseModel):
     detail: str | None
 
 
+class OcrReadiness(BaseModel):
+    """Whether OCR can read the configured languages (DOCMILL_OCR_LANGUAGES plus osd)."""
+
+    ok: bool
+    enabled: bool = Field(description="false when DOCMILL_OCR_LANGUAGES is 'none'.")
+    languages: list[str]
+    missing: list[str] = Field(description="Languages whose traineddata is not installed.")
+    tessdata: str | None = Field(description="The folder the traineddata are read from.")
+    engine: str | None
+    problems: list[str] = Field(description="What is missing, naming the Debian package that installs it.")
+
+
 class Readiness(BaseModel):
-    ready: bool = Field(description="The database is reachable, at the migrations' head, and its stages match.")
+    ready: bool = Field(
+        description="The database is reachable, at the migrations' head, and its stages match; OCR's languages are "
+        "installed."
+    )
     version: str
     database: DatabaseReadiness
+    ocr: OcrReadiness
     backends: list[BackendReadiness]

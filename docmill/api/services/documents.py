@@ -15,12 +15,16 @@ from docmill.api.schemas.documents import (
     DocumentDetail,
     DocumentQuery,
     DocumentSummary,
+    OcrSummary,
+    PageInfo,
     PipelineStatus,
     StageState,
 )
 from docmill.config import Settings
-from docmill.errors import Invalid
-from docmill.models import Category, Document, QueueRow
+from docmill.convert.types import PageSource
+from docmill.errors import Invalid, NotFound
+from docmill.models import Category, Document, DocumentPage, QueueRow
+from docmill.ocr import LOW_CONFIDENCE
 from docmill.transcripts import transcript_flags, transcript_note
 
 D = Document.__table__.c
@@ -208,9 +212,43 @@ def stage_states(session: Session, document_id: int) -> list[StageState]:
     ]
 
 
+_READ_BY_OCR = (PageSource.OCR.value, PageSource.LAYER_AND_OCR.value)
+
+
+def pages(session: Session, document_id: int) -> tuple[list[PageInfo], OcrSummary | None]:
+    """The document's per-page results and, when OCR read any page, a summary with the low-confidence ones."""
+    rows = session.scalars(
+        sa.select(DocumentPage).where(DocumentPage.document_id == document_id).order_by(DocumentPage.number)
+    ).all()
+    infos = [
+        PageInfo(
+            number=r.number,
+            source=PageSource(r.source),
+            confidence=r.confidence,
+            chars=r.chars,
+            rotation=r.rotation,
+            low_confidence=r.source in _READ_BY_OCR and r.confidence is not None and r.confidence < LOW_CONFIDENCE,
+        )
+        for r in rows
+    ]
+    read = [r for r in rows if r.source in _READ_BY_OCR]
+    if not read:
+        return infos, None
+    confidences = [r.confidence for r in read if r.confidence is not None]
+    summary = OcrSummary(
+        languages=next((r.languages for r in read if r.languages), None),
+        pages_read=len(read),
+        mean_confidence=round(sum(confidences) / len(confidences), 1) if confidences else None,
+        low_confidence_pages=[p.number for p in infos if p.low_confidence],
+        threshold=LOW_CONFIDENCE,
+    )
+    return infos, summary
+
+
 def document_detail(session: Session, document: Document) -> DocumentDetail:
     summary = document_summary(session, document.id)
     assert summary is not None
+    page_infos, ocr = pages(session, document.id)
     return DocumentDetail(
         **summary.model_dump(),
         sha256=document.sha256,
@@ -222,6 +260,9 @@ def document_detail(session: Session, document: Document) -> DocumentDetail:
         preview_media_type=document.preview_media_type,
         preview_note=document.preview_note,
         warnings=list(document.warnings or []),
+        pages=page_infos,
+        ocr=ocr,
+        has_searchable_pdf=document.searchable_pdf_path is not None,
         stages=stage_states(session, document.id),
         stt_language=document.stt_language,
         transcript_flags=transcript_flags(document.transcript),
@@ -293,3 +334,24 @@ def derived_file(settings: Settings, stored: str | None) -> Path | None:
         if _inside(path, settings.data_dir) and path.is_file():
             return path
     return None
+
+
+def searchable_pdf(settings: Settings, document: Document) -> Path:
+    """The document's searchable copy; NotFound saying why there is none."""
+    path = derived_file(settings, document.searchable_pdf_path)
+    if path is None:
+        raise NotFound(
+            f"document {document.id} has no searchable PDF",
+            "only scanned PDFs get one, once the markdown stage has read them; "
+            f"reprocess it with POST /api/documents/{document.id}/reprocess from markdown",
+            code="no_searchable_pdf",
+        )
+    return path
+
+
+def preview_file(settings: Settings, document: Document) -> tuple[Path | None, str | None]:
+    """What the preview shows: a scanned PDF's searchable copy when there is one, else the preview stage's file."""
+    searchable = derived_file(settings, document.searchable_pdf_path)
+    if searchable is not None:
+        return searchable, "application/pdf"
+    return derived_file(settings, document.preview_path), document.preview_media_type

@@ -1,4 +1,5 @@
-"""Readiness: the database (reachable, migrated, stage enum) decides; STT and LLM backends are only reported."""
+"""Readiness: the database (reachable, migrated, stage enum) and OCR's languages decide; STT and LLM backends
+are only reported."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from docmill import __version__
-from docmill.api.schemas.health import BackendReadiness, DatabaseReadiness, Readiness
+from docmill.api.schemas.health import BackendReadiness, DatabaseReadiness, OcrReadiness, Readiness
 from docmill.config import Settings
 from docmill.db.check import check_schema
 from docmill.db.engine import get_database
+from docmill.ocr import languages as ocr_languages
 
 PROBE_TIMEOUT_S = 2.0
 
@@ -85,9 +87,26 @@ async def llm_readiness(client: httpx.AsyncClient, settings: Settings) -> Backen
     return BackendReadiness(name="llm", configured=True, ok=ok, url=_public_url(url), detail=detail)
 
 
+def ocr_readiness(settings: Settings) -> OcrReadiness:
+    configured = settings.ocr_languages
+    if configured.strip().lower() in ocr_languages.OFF:
+        return OcrReadiness(ok=True, enabled=False, languages=[], missing=[], tessdata=None, engine=None, problems=[])
+    report = ocr_languages.check(configured)
+    return OcrReadiness(
+        ok=report.ok,
+        enabled=True,
+        languages=list(report.languages),
+        missing=report.missing,
+        tessdata=str(report.tessdata) if report.tessdata else None,
+        engine=report.engine,
+        problems=report.problems,
+    )
+
+
 async def readiness(settings: Settings) -> Readiness:
     async with httpx.AsyncClient(timeout=PROBE_TIMEOUT_S, follow_redirects=False) as client:
         database, stt, llm = await asyncio.gather(
             asyncio.to_thread(database_readiness), stt_readiness(client, settings), llm_readiness(client, settings)
         )
-    return Readiness(ready=database.ok, version=__version__, database=database, backends=[stt, llm])
+    ocr = ocr_readiness(settings)
+    return Readiness(ready=database.ok and ocr.ok, version=__version__, database=database, ocr=ocr, backends=[stt, llm])

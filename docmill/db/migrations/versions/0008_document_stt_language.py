@@ -4,7 +4,7 @@ Null: the STT service's default (DOCMILL_STT_LANGUAGE). The stt stage sends it w
 transcript then stores the language it was read in, where that came from, and its confidence flags.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -14,5 +14,6 @@ export const api = makeClient({
 export const documentFiles = {
 	original: (id: number) => `/api/documents/${id}/file`,
 	thumbnail: (id: number) => `/api/documents/${id}/thumbnail`,
-	preview: (id: number) => `/api/documents/${id}/preview`
+	preview: (id: number) => `/api/documents/${id}/preview`,
+	searchablePdf: (id: number) => `/api/documents/${id}/searchable-pdf`
 };

@@ -211,6 +211,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document_id}/searchable-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the searchable copy of a scanned PDF (the original pages with OCR's text layer) */
+        get: operations["download_searchable_pdf_api_documents__document_id__searchable_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/{document_id}/thumbnail": {
         parameters: {
             query?: never;
@@ -1131,6 +1148,18 @@ export interface components {
             /** Warnings */
             warnings: string[];
             /**
+             * Pages
+             * @description Per-page text results (PDFs and multi-page images); [] otherwise.
+             */
+            pages: components["schemas"]["PageInfo"][];
+            /** @description Present when OCR read at least one page. */
+            ocr: components["schemas"]["OcrSummary"] | null;
+            /**
+             * Has Searchable Pdf
+             * @description A copy with an invisible text layer exists: GET /api/documents/{id}/searchable-pdf (also served as the preview).
+             */
+            has_searchable_pdf: boolean;
+            /**
              * Stages
              * @description The latest queue row of each stage the document went through.
              */
@@ -1970,6 +1999,108 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "pending" | "ingested" | "failed" | "rejected";
+        /**
+         * OcrReadiness
+         * @description Whether OCR can read the configured languages (DOCMILL_OCR_LANGUAGES plus osd).
+         */
+        OcrReadiness: {
+            /** Ok */
+            ok: boolean;
+            /**
+             * Enabled
+             * @description false when DOCMILL_OCR_LANGUAGES is 'none'.
+             */
+            enabled: boolean;
+            /** Languages */
+            languages: string[];
+            /**
+             * Missing
+             * @description Languages whose traineddata is not installed.
+             */
+            missing: string[];
+            /**
+             * Tessdata
+             * @description The folder the traineddata are read from.
+             */
+            tessdata: string | null;
+            /** Engine */
+            engine: string | null;
+            /**
+             * Problems
+             * @description What is missing, naming the Debian package that installs it.
+             */
+            problems: string[];
+        };
+        /**
+         * OcrSummary
+         * @description What OCR did for the document (present when it read at least one page).
+         */
+        OcrSummary: {
+            /**
+             * Languages
+             * @description Tesseract languages it read with, e.g. "kor+eng".
+             */
+            languages: string | null;
+            /**
+             * Pages Read
+             * @description Pages (or pictures' pages) whose text came from OCR.
+             */
+            pages_read: number;
+            /**
+             * Mean Confidence
+             * @description Mean over those pages, 0–100.
+             */
+            mean_confidence: number | null;
+            /**
+             * Low Confidence Pages
+             * @description Page numbers read with a confidence under the threshold.
+             */
+            low_confidence_pages: number[];
+            /**
+             * Threshold
+             * @description The confidence under which a page is flagged.
+             */
+            threshold: number;
+        };
+        /**
+         * PageInfo
+         * @description One page of a PDF or multi-page image: where its text came from and how sure OCR was.
+         */
+        PageInfo: {
+            /**
+             * Number
+             * @description 1-based.
+             */
+            number: number;
+            /** @description layer: the PDF's text layer; ocr: read from the page image; layer+ocr: the layer plus text read in its pictures; blank; skipped: past DOCMILL_OCR_MAX_PAGES or the time budget; failed. */
+            source: components["schemas"]["PageSource"];
+            /**
+             * Confidence
+             * @description OCR mean word confidence, 0–100; null where OCR did not run.
+             */
+            confidence: number | null;
+            /**
+             * Chars
+             * @description Characters of text the page gave.
+             */
+            chars: number;
+            /**
+             * Rotation
+             * @description Degrees the page was turned (counter-clockwise) to be read upright.
+             */
+            rotation: number;
+            /**
+             * Low Confidence
+             * @description OCR read this page with a confidence under `OcrSummary.threshold`.
+             */
+            low_confidence: boolean;
+        };
+        /**
+         * PageSource
+         * @description Where a page's text came from.
+         * @enum {string}
+         */
+        PageSource: "layer" | "ocr" | "layer+ocr" | "blank" | "skipped" | "failed";
         /** Page[DocumentSummary] */
         Page_DocumentSummary_: {
             /** Items */
@@ -2101,12 +2232,13 @@ export interface components {
         Readiness: {
             /**
              * Ready
-             * @description The database is reachable, at the migrations' head, and its stages match.
+             * @description The database is reachable, at the migrations' head, and its stages match; OCR's languages are installed.
              */
             ready: boolean;
             /** Version */
             version: string;
             database: components["schemas"]["DatabaseReadiness"];
+            ocr: components["schemas"]["OcrReadiness"];
             /** Backends */
             backends: components["schemas"]["BackendReadiness"][];
         };
@@ -3441,6 +3573,74 @@ export interface operations {
                 };
                 content: {
                     "*/*": string;
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_searchable_pdf_api_documents__document_id__searchable_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scan with an invisible text layer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
@@ -6591,6 +6791,7 @@ export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<component
 export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailMessageDocumentOut"]["role"]> = ["message", "attachment"];
 export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
 export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MessageStatus"]> = ["pending", "ingested", "failed", "rejected"];
+export const pageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageSource"]> = ["layer", "ocr", "layer+ocr", "blank", "skipped", "failed"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
 export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
 export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "classify", "summarize", "embed", "preview", "thumbnail"];
