@@ -13,10 +13,52 @@ import pytest
 from docmill.config import Settings, reset_settings_cache
 from docmill.db.engine import Database, set_database
 from tests.pg import TestServer
+from tests.samples import Samples
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public"
-if not CORPUS.exists():  # a clone elsewhere: look beside the repository, as CI lays it out
-    CORPUS = Path(os.environ.get("DOCMILL_CORPUS", "../shared/corpus/public")).resolve()
+# The shared corpus of real third-party files: DOCMILL_CORPUS, or beside the repository (as CI lays it out).
+# Tests that exist to check those files ask for the `corpus` fixture and are skipped when it is missing;
+# every other test reads inputs it generates itself (the `samples` fixture).
+CORPUS = Path(
+    os.environ.get("DOCMILL_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public"
+).resolve()
+CORPUS_MISSING = (
+    f"the shared corpus of real third-party files is not at {CORPUS} "
+    "(set DOCMILL_CORPUS to its folder to run these tests)"
+)
+REQUIRE_CORPUS = os.environ.get("DOCMILL_REQUIRE_CORPUS") == "1"  # CI: a missing corpus is an error
+
+
+def corpus_present() -> bool:
+    return (CORPUS / "MANIFEST.md").is_file()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "corpus: reads real third-party files of the shared corpus")
+    if REQUIRE_CORPUS and not corpus_present():
+        raise pytest.UsageError(f"DOCMILL_REQUIRE_CORPUS=1 but {CORPUS_MISSING}")
+
+
+_LEFT_OUT = pytest.StashKey[int]()  # how many corpus tests were left out
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that read the corpus are marked `corpus` (select them with -m corpus); without the corpus they
+    are left out as one group, named by one line of the summary."""
+    corpus_tests = []
+    for item in items:
+        if "corpus" in getattr(item, "fixturenames", ()) or item.get_closest_marker("corpus"):
+            item.add_marker(pytest.mark.corpus)
+            corpus_tests.append(item)
+    if corpus_tests and not corpus_present():
+        config.hook.pytest_deselected(items=corpus_tests)
+        items[:] = [item for item in items if item not in set(corpus_tests)]
+        config.stash[_LEFT_OUT] = len(corpus_tests)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(f"SKIPPED {left_out} corpus tests: {CORPUS_MISSING}", yellow=True, bold=True)
 
 
 @pytest.fixture(scope="session")
@@ -66,11 +108,18 @@ def settings(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         reset_settings_cache()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not CORPUS.exists():
-        pytest.fail(f"the shared corpus is missing at {CORPUS}; set DOCMILL_CORPUS to its folder")
+    """The shared corpus folder (tests asking for it are skipped when it is missing, see above)."""
+    if not corpus_present():
+        pytest.skip(CORPUS_MISSING)
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
+    """Inputs of every supported format, written on first use into one folder per session (tests/samples)."""
+    return Samples(tmp_path_factory.mktemp("samples"))
 
 
 @pytest.fixture
