@@ -23,6 +23,7 @@ from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.models import Category, Document, LibrarySuggestion, User
 from docmill.pipeline import queue
+from tests.samples import Samples
 
 PASSWORD = "correct horse battery"
 WORKER = "api-test-worker"
@@ -78,6 +79,9 @@ def api(client: TestClient, account: Account) -> TestClient:
     return client
 
 
+PDF_MARKDOWN = "# Quarterly Report on Lighthouse Maintenance\n\nThe northern lighthouse lamp was replaced.\n"
+
+
 @dataclass
 class Seeded:
     pdf: int  # extract and markdown done; thumbnail processing; preview, classify… pending
@@ -89,7 +93,9 @@ class Seeded:
     files: dict[int, Path]
 
 
-def _add_document(settings: Settings, database: Database, source: Path, kind: str, media_type: str, **fields) -> int:
+def _add_document(
+    settings: Settings, database: Database, source: Path, name: str, kind: str, media_type: str, **fields
+) -> int:
     data = source.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     relative = f"{sha[:2]}/{sha}{source.suffix}"
@@ -99,7 +105,7 @@ def _add_document(settings: Settings, database: Database, source: Path, kind: st
     with database.transaction() as session:
         doc = Document(
             sha256=sha,
-            original_name=source.name,
+            original_name=name,
             media_type=media_type,
             kind=kind,
             size_bytes=len(data),
@@ -120,14 +126,24 @@ def _derived(settings: Settings, sha: str, name: str) -> Path:
 
 
 @pytest.fixture
-def seeded(settings: Settings, database: Database, corpus: Path) -> Seeded:
-    """Five real corpus documents, entered through the queue and moved along by the queue's own functions."""
-    pdf = _add_document(settings, database, corpus / "pdf" / "test.pdf", "pdf", "application/pdf", title="Test PDF")
-    image = _add_document(settings, database, corpus / "jpg" / "test.jpg", "image", "image/jpeg")
-    audio = _add_document(settings, database, corpus / "mp3" / "test.mp3", "audio", "audio/mpeg", title="Counting")
-    html = _add_document(settings, database, corpus / "html" / "test_blog.html", "html", "text/html")
+def seeded(settings: Settings, database: Database, samples: Samples) -> Seeded:
+    """Five generated documents (tests/samples), entered through the queue and moved along by the queue's own
+    functions."""
+    pdf = _add_document(
+        settings, database, samples / "pdf/report.pdf", "test.pdf", "pdf", "application/pdf", title="Test PDF"
+    )
+    image = _add_document(settings, database, samples / "jpg/photo.jpg", "test.jpg", "image", "image/jpeg")
+    audio = _add_document(
+        settings, database, samples / "mp3/counting.mp3", "test.mp3", "audio", "audio/mpeg", title="Counting"
+    )
+    html = _add_document(settings, database, samples / "html/page.html", "test_blog.html", "html", "text/html")
     broken = _add_document(
-        settings, database, corpus / "pdf" / "RECEIPT-2024-TXN-98765_retail_purchase.pdf", "pdf", "application/pdf"
+        settings,
+        database,
+        samples / "pdf/scan.pdf",
+        "RECEIPT-2024-TXN-98765_retail_purchase.pdf",
+        "pdf",
+        "application/pdf",
     )
     with database.connect() as conn:
         jobs = {j.document_id: j for j in queue.claim(conn, "extract", 10, WORKER, 60)}
@@ -146,7 +162,7 @@ def seeded(settings: Settings, database: Database, corpus: Path) -> Seeded:
         session.flush()
         docs = {d.id: d for d in session.query(Document).all()}
         d = docs[pdf]
-        d.markdown = (corpus / "expected_md" / "test.md").read_text()
+        d.markdown = PDF_MARKDOWN
         d.category_id = category.id
         d.tags = ["manual", "english"]
         d.page_count = 3

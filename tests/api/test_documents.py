@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from docmill.db.engine import Database
-from tests.api.conftest import Seeded
+from tests.api.conftest import PDF_MARKDOWN, Seeded
 
 
 def _ids(body: dict) -> list[int]:
@@ -92,11 +92,11 @@ def test_download_original(api: TestClient, seeded: Seeded) -> None:
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "file_missing"
 
 
-def test_markdown_preview_thumbnail_transcript(api: TestClient, seeded: Seeded, corpus) -> None:
+def test_markdown_preview_thumbnail_transcript(api: TestClient, seeded: Seeded) -> None:
     markdown = api.get(f"/api/documents/{seeded.pdf}/markdown")
     assert markdown.status_code == 200
     assert markdown.headers["content-type"].startswith("text/markdown")
-    assert markdown.text == (corpus / "expected_md" / "test.md").read_text()
+    assert markdown.text == PDF_MARKDOWN
     none = api.get(f"/api/documents/{seeded.image}/markdown")
     assert none.status_code == 404 and none.json()["error"]["code"] == "no_markdown"
 

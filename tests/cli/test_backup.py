@@ -11,6 +11,7 @@ import psycopg
 
 from docmill.db.migrate import upgrade
 from docmill.ingest.service import ingest_path
+from tests.samples import Samples
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,10 +38,10 @@ def snapshot(url: str) -> list[tuple]:
 
 
 def test_export_then_import_restores_documents_queue_and_files(
-    database, settings, corpus: Path, pg_server, tmp_path: Path
+    database, settings, samples: Samples, pg_server, tmp_path: Path
 ) -> None:
-    for name in ("pdf/test.pdf", "docx/test.docx", "csv/test_mskanji.csv"):
-        assert ingest_path(database, corpus / name, settings=settings).status == "added"
+    for name in ("pdf/report.pdf", "docx/report.docx", "csv/ships.csv"):
+        assert ingest_path(database, samples / name, settings=settings).status == "added"
     archive = tmp_path / "backup.tar.gz"
     result = cli("export", str(archive), url=database.url, data_dir=settings.data_dir)
     assert result.returncode == 0, result.stderr

@@ -16,6 +16,7 @@ from docmill.ingest.detect import detect_file
 from docmill.ingest.names import sanitize_name
 from docmill.ingest.service import ingest_path, ingest_stream
 from docmill.models import Document, QueueRow
+from tests.samples import Samples
 
 
 def _queue(database: Database, doc_id: int) -> list[tuple[str, str]]:
@@ -25,37 +26,37 @@ def _queue(database: Database, doc_id: int) -> list[tuple[str, str]]:
 
 
 def test_added_file_is_stored_by_content_and_enters_the_pipeline(
-    database: Database, settings: Settings, corpus: Path
+    database: Database, settings: Settings, samples: Samples
 ) -> None:
-    result = ingest_path(database, corpus / "pdf" / "test.pdf", settings=settings)
-    assert result.status == "added" and result.original_name == "test.pdf" and result.reason is None
+    result = ingest_path(database, samples / "pdf/report.pdf", settings=settings)
+    assert result.status == "added" and result.original_name == "report.pdf" and result.reason is None
     with database.session() as session:
         doc = session.get(Document, result.document_id)
         assert doc is not None
         assert (doc.kind, doc.media_type, doc.source) == ("pdf", "application/pdf", "cli")
         assert doc.storage_path == f"{doc.sha256[:2]}/{doc.sha256}"
         stored = settings.files_dir / doc.storage_path
-        assert stored.read_bytes() == (corpus / "pdf" / "test.pdf").read_bytes()
+        assert stored.read_bytes() == (samples / "pdf/report.pdf").read_bytes()
     assert _queue(database, result.document_id) == [("extract", "pending")]
     assert not list((settings.data_dir / "tmp").iterdir()), "no temporary files are left behind"
 
 
-def test_same_content_twice_is_one_document(database: Database, settings: Settings, corpus: Path) -> None:
-    first = ingest_path(database, corpus / "docx" / "test.docx", settings=settings)
+def test_same_content_twice_is_one_document(database: Database, settings: Settings, samples: Samples) -> None:
+    first = ingest_path(database, samples / "docx/report.docx", settings=settings)
     second = ingest_stream(
-        database, io.BytesIO((corpus / "docx" / "test.docx").read_bytes()), original_name="copy.docx", settings=settings
+        database, io.BytesIO((samples / "docx/report.docx").read_bytes()), original_name="copy.docx", settings=settings
     )
     assert second.status == "duplicate" and second.document_id == first.document_id
-    assert "test.docx" in (second.reason or "")
+    assert "report.docx" in (second.reason or "")
     with database.session() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Document)) == 1
     assert _queue(database, first.document_id) == [("extract", "pending")]
 
 
 def test_concurrent_ingests_of_the_same_content_make_one_document(
-    database: Database, settings: Settings, corpus: Path
+    database: Database, settings: Settings, samples: Samples
 ) -> None:
-    data = (corpus / "epub" / "test.epub").read_bytes()
+    data = (samples / "epub/book.epub").read_bytes()
     results = []
     barrier = threading.Barrier(8)
 
@@ -74,15 +75,15 @@ def test_concurrent_ingests_of_the_same_content_make_one_document(
 
 
 def test_deleted_document_is_restored_when_its_content_returns(
-    database: Database, settings: Settings, corpus: Path
+    database: Database, settings: Settings, samples: Samples
 ) -> None:
-    first = ingest_path(database, corpus / "json" / "test.json", settings=settings)
+    first = ingest_path(database, samples / "json/data.json", settings=settings)
     with database.transaction() as session:
         doc = session.get(Document, first.document_id)
         doc.deleted_at = sa.func.now()
         session.execute(sa.delete(QueueRow).where(QueueRow.document_id == first.document_id))
     (settings.files_dir / f"{doc.sha256[:2]}/{doc.sha256}").unlink()
-    again = ingest_path(database, corpus / "json" / "test.json", original_name="again.json", settings=settings)
+    again = ingest_path(database, samples / "json/data.json", original_name="again.json", settings=settings)
     assert again.status == "added" and again.document_id == first.document_id and "restored" in (again.reason or "")
     with database.session() as session:
         doc = session.get(Document, first.document_id)
@@ -164,6 +165,33 @@ def _docx_bytes(corpus: Path) -> bytes:
 )
 def test_type_comes_from_content(corpus: Path, rel: str, name: str | None, media_type: str, kind: str) -> None:
     detected = detect_file(corpus / rel, name)
+    assert (detected.media_type, str(detected.kind)) == (media_type, kind)
+
+
+@pytest.mark.parametrize(
+    "rel,name,media_type,kind",
+    [
+        ("pdf/report.pdf", "x.txt", "application/pdf", "pdf"),
+        ("docx/report.docx", "report.txt", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "document"),
+        ("odt/report.odt", "a.docx", "application/vnd.oasis.opendocument.text", "document"),
+        ("xls/sheet.xls", None, "application/vnd.ms-excel", "spreadsheet"),
+        ("eml/message.eml", "mail.doc", "message/rfc822", "email"),
+        ("epub/book.epub", "book.zip", "application/epub+zip", "ebook"),
+        ("zip/bundle.zip", "a.docx", "application/zip", "archive"),
+        ("m4a/counting.m4a", "a.mp4", "audio/mp4", "audio"),
+        ("jpg/photo.jpg", "a.png", "image/jpeg", "image"),
+        ("csv/ships.csv", "ships.csv", "text/csv", "spreadsheet"),
+        ("csv/ships.csv", None, "text/plain", "text"),
+        ("ipynb/notebook.ipynb", None, "application/x-ipynb+json", "text"),
+        ("rtf/letter.rtf", "x.doc", "application/rtf", "document"),
+        ("html/page.html", "x.txt", "text/html", "html"),
+    ],
+)  # fmt: skip
+def test_type_of_generated_samples_comes_from_content(
+    samples: Samples, rel: str, name: str | None, media_type: str, kind: str
+) -> None:
+    detected = detect_file(samples / rel, name)
     assert (detected.media_type, str(detected.kind)) == (media_type, kind)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from docmill.config import Settings, reset_settings_cache
 from docmill.db.engine import Database
 from docmill.models import Document, QueueRow
 from tests.api.conftest import make_account
+from tests.samples import Samples
 
 
 @pytest.fixture
@@ -24,8 +24,8 @@ def api(settings: Settings, database: Database) -> Iterator[TestClient]:
         yield client
 
 
-def test_upload_adds_then_reports_duplicate(api: TestClient, database: Database, corpus: Path) -> None:
-    data = (corpus / "pdf" / "test.pdf").read_bytes()
+def test_upload_adds_then_reports_duplicate(api: TestClient, database: Database, samples: Samples) -> None:
+    data = (samples / "pdf/report.pdf").read_bytes()
     first = api.post("/api/documents", files={"file": ("paper.pdf", data, "application/pdf")})
     assert first.status_code == 201, first.text
     body = first.json()
