@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from docmill.ingest.service import IngestResult, ingest_path
-from tests.conftest import CORPUS
 from tests.helpers import run_worker_until_idle
+from tests.samples import Samples, documents
 from tests.stages.conftest import Env, document_rows, queue_rows
 
 CONTENT_STAGES = ["extract", "markdown", "thumbnail", "preview"]
@@ -52,9 +52,10 @@ def zip_bomb() -> bytes:
 
 
 def docx_with(document_xml: str) -> bytes:
-    """The corpus test.docx with its main part replaced."""
+    """The generated report.docx (tests/samples) with its main part replaced."""
     out = io.BytesIO()
-    with zipfile.ZipFile(CORPUS / "docx" / "test.docx") as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    source = io.BytesIO(documents.docx_bytes())
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = document_xml.encode() if item.filename == "word/document.xml" else src.read(item)
             dst.writestr(item, data)
@@ -67,8 +68,8 @@ DOCX_BODY = (
 )
 
 
-def hostile_files() -> dict[str, bytes]:
-    pdf = (CORPUS / "pdf" / "test.pdf").read_bytes()
+def hostile_files(samples: Samples) -> dict[str, bytes]:
+    pdf = (samples / "pdf/report.pdf").read_bytes()
     return {
         "bomb.png": png_bomb(),
         "bomb.zip": zip_bomb(),
@@ -102,15 +103,15 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(module_env: Env, tmp_path_factory: pytest.TempPathFactory) -> Run:
+def run(module_env: Env, samples: Samples, tmp_path_factory: pytest.TempPathFactory) -> Run:
     folder = tmp_path_factory.mktemp("hostile")
     ingested = {}
-    for name, data in hostile_files().items():
+    for name, data in hostile_files(samples).items():
         (folder / name).write_bytes(data)
         ingested[name] = ingest_path(module_env.database, folder / name, settings=module_env.settings)
     control = {
-        rel: ingest_path(module_env.database, CORPUS / rel, settings=module_env.settings)
-        for rel in ("pdf/test.pdf", "jpg/test.jpg", "html/test_blog.html")
+        rel: ingest_path(module_env.database, samples / rel, settings=module_env.settings)
+        for rel in ("pdf/report.pdf", "jpg/photo.jpg", "html/page.html")
     }
     worker = run_worker_until_idle(module_env.database, module_env.settings, stages=CONTENT_STAGES, timeout=240)
     assert worker.processed > 0

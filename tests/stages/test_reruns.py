@@ -16,16 +16,17 @@ from docmill.db.engine import Database
 from docmill.ingest.service import ingest_path
 from docmill.pipeline.queue import enqueue_stages
 from tests.helpers import run_worker_until_idle
+from tests.samples import Samples
 from tests.stages.conftest import document_rows, queue_rows
 
 STAGES = ["extract", "markdown", "thumbnail", "preview"]
 
 
 def test_without_libreoffice_previews_say_so_and_reruns_are_idempotent(
-    database: Database, settings: Settings, corpus: Path, tmp_path: Path
+    database: Database, settings: Settings, samples: Samples, tmp_path: Path
 ) -> None:
     no_office = settings.model_copy(update={"soffice_path": "none"})
-    docx = ingest_path(database, corpus / "docx" / "test.docx", settings=no_office).document_id
+    docx = ingest_path(database, samples / "docx/report.docx", settings=no_office).document_id
     damaged = tmp_path / "notes.txt"
     damaged.write_bytes("Grüße, a note in UTF-8 with one bad byte: ".encode() * 10 + b"\xff\n")
     text = ingest_path(database, damaged, settings=no_office).document_id
@@ -49,7 +50,7 @@ def test_without_libreoffice_previews_say_so_and_reruns_are_idempotent(
     assert rows[(docx, "preview")]["status"] == "completed" and rows[(docx, "preview")]["note"] == NOT_INSTALLED
     assert docs[docx]["preview_note"] == NOT_INSTALLED and docs[docx]["preview_path"] is None
     assert rows[(docx, "thumbnail")]["status"] == "completed" and docs[docx]["thumbnail_path"] is None
-    assert "AutoGen" in docs[docx]["markdown"]
+    assert "214 passing ships" in docs[docx]["markdown"]
     with Image.open(no_office.data_dir / docs[photo]["thumbnail_path"]) as thumb:
         assert thumb.size == (160, 320), "EXIF orientation is applied before scaling"
     if video is not None:  # ffmpeg installed
