@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +12,7 @@ from docmill.config import Settings
 from docmill.db.engine import Database
 from tests.collector.conftest import FeedServer
 from tests.collector.helpers import count
+from tests.samples import Samples
 
 
 def auth_headers(database: Database) -> dict[str, str]:
@@ -36,9 +36,9 @@ def api(settings: Settings, database: Database) -> Iterator[TestClient]:
         yield client
 
 
-def test_feeds_api(api: TestClient, database: Database, feed_server: FeedServer, corpus: Path) -> None:
-    good = feed_server.add_file("/feeds/rss10.rdf", corpus / "rdf/rss10.rdf")
-    broken = feed_server.add_file("/feeds/page.html", corpus / "html/test_blog.html")
+def test_feeds_api(api: TestClient, database: Database, feed_server: FeedServer, samples: Samples) -> None:
+    good = feed_server.add_file("/feeds/rss10.rdf", samples / "rdf/rss10.rdf")
+    broken = feed_server.add_file("/feeds/page.html", samples / "html/page.html")
 
     created = api.post("/api/feeds", json={"url": good, "interval_s": 600})
     assert created.status_code == 201, created.text
@@ -61,7 +61,7 @@ def test_feeds_api(api: TestClient, database: Database, feed_server: FeedServer,
     assert failed["status"] == "error" and "not a feed" in failed["error"]
 
     listed = {f["id"]: f for f in api.get("/api/feeds").json()}
-    assert listed[feed["id"]]["last_status"] == "ok" and listed[feed["id"]]["title"] == "Sample Feed"
+    assert listed[feed["id"]]["last_status"] == "ok" and listed[feed["id"]]["title"] == "Weblog of examples (RDF)"
     assert listed[feed["id"]]["items_added"] == 1 and listed[feed["id"]]["last_fetch_at"]
     assert listed[other["id"]]["last_status"] == "error" and listed[other["id"]]["error_count"] == 1
     assert "not a feed" in listed[other["id"]]["last_error"]

@@ -16,13 +16,14 @@ from docmill.db.engine import Database
 from tests.collector.conftest import FeedServer
 from tests.collector.helpers import count, rows
 from tests.helpers import wait_for
+from tests.samples import Samples
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_feeds_commands(database: Database, settings: Settings, feed_server: FeedServer, corpus: Path) -> None:
+def test_feeds_commands(database: Database, settings: Settings, feed_server: FeedServer, samples: Samples) -> None:
     runner = CliRunner()
-    good = feed_server.add_file("/feeds/atom10.xml", corpus / "atom/atom10.xml")
+    good = feed_server.add_file("/feeds/atom10.xml", samples / "atom/atom10.xml")
     broken = feed_server.fail("/feeds/gone.xml", 404)
 
     result = runner.invoke(app, ["feeds", "add", good, "--interval", "900"])
@@ -53,9 +54,9 @@ def test_feeds_commands(database: Database, settings: Settings, feed_server: Fee
 
 
 def test_collector_process_polls_and_stops_on_sigterm(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, tmp_path: Path
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, tmp_path: Path
 ) -> None:
-    url = feed_server.add_file("/feeds/example.json", corpus / "jsonfeed/example.json")
+    url = feed_server.add_file("/feeds/example.json", samples / "jsonfeed/example.json")
     assert CliRunner().invoke(app, ["feeds", "add", url]).exit_code == 0
     env = {
         **os.environ,

@@ -16,6 +16,7 @@ from docmill.config import Settings
 from docmill.db.engine import Database
 from tests.collector.conftest import FeedServer, Route
 from tests.collector.helpers import count, new_feed, rows
+from tests.samples import Samples
 
 
 def make_settings(**overrides: Any) -> Settings:
@@ -91,9 +92,9 @@ def test_private_addresses_are_refused_before_any_connection(
 
 @pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/admin"])
 def test_redirect_to_a_private_address_is_refused_before_connecting(
-    feed_server: FeedServer, loopback_allowed: SafeFetcher, connections: list[Any], corpus: Path, target: str
+    feed_server: FeedServer, loopback_allowed: SafeFetcher, connections: list[Any], samples: Samples, target: str
 ) -> None:
-    ok = feed_server.add_file("/feeds/ok.xml", corpus / "rss/rss20.xml")
+    ok = feed_server.add_file("/feeds/ok.xml", samples / "rss/rss20dc.xml")
     assert loopback_allowed.fetch(ok).status_code == 200  # the server itself is reachable
     connections.clear()
     hop = feed_server.redirect("/feeds/hop", target)
@@ -107,10 +108,10 @@ def test_redirect_to_a_private_address_is_refused_before_connecting(
 
 
 def test_each_connection_goes_to_the_address_that_was_checked(
-    feed_server: FeedServer, connections: list[Any], corpus: Path
+    feed_server: FeedServer, connections: list[Any], samples: Samples
 ) -> None:
     port = int(feed_server.base.rsplit(":", 1)[1])
-    feed_server.add_file("/feeds/rss20.xml", corpus / "rss/rss20.xml")
+    feed_server.add_file("/feeds/rss20.xml", samples / "rss/rss20dc.xml")
     lookups: list[str] = []
     answers = iter([["127.0.0.1"], ["10.0.0.1"]])  # a rebinding DNS server: good answer, then a private one
 
@@ -121,7 +122,7 @@ def test_each_connection_goes_to_the_address_that_was_checked(
     settings = make_settings(collector_allow_networks=["127.0.0.1/32"])
     with SafeFetcher(settings, resolver=rebinding) as fetcher:
         result = fetcher.fetch(f"http://feeds.example:{port}/feeds/rss20.xml")
-        assert result.status_code == 200 and b"First item title" in result.content
+        assert result.status_code == 200 and b"First of all" in result.content
         # one lookup per connection, and the connection went to the looked-up, checked address
         assert lookups == ["feeds.example"]
         assert [a for kind, a in connections if kind == "create_connection"] == [("127.0.0.1", port)]
@@ -165,8 +166,8 @@ def test_policy_ranges() -> None:
     assert not AddressPolicy(allow_networks=["10.0.0.0/8"]).is_allowed("192.168.0.1")
 
 
-def test_redirects_are_followed_up_to_the_limit(feed_server: FeedServer, corpus: Path) -> None:
-    final = feed_server.add_file("/feeds/final.xml", corpus / "rss/rss20.xml")
+def test_redirects_are_followed_up_to_the_limit(feed_server: FeedServer, samples: Samples) -> None:
+    final = feed_server.add_file("/feeds/final.xml", samples / "rss/rss20dc.xml")
     feed_server.redirect("/r/2", "/feeds/final.xml", status=308)
     feed_server.redirect("/r/1", feed_server.url("/r/2"), status=307)
     with SafeFetcher(make_settings(collector_allow_private=True, collector_max_redirects=2)) as fetcher:
@@ -199,9 +200,9 @@ def test_time_limit(feed_server: FeedServer) -> None:
         fetcher.fetch(feed_server.url("/slow.xml"))
 
 
-def test_http_errors_and_conditional_get(feed_server: FeedServer, corpus: Path) -> None:
+def test_http_errors_and_conditional_get(feed_server: FeedServer, samples: Samples) -> None:
     broken = feed_server.fail("/feeds/broken.xml", 500)
-    url = feed_server.add_file("/feeds/rss20.xml", corpus / "rss/rss20.xml")
+    url = feed_server.add_file("/feeds/rss20.xml", samples / "rss/rss20dc.xml")
     with SafeFetcher(make_settings(collector_allow_private=True)) as fetcher:
         with pytest.raises(FetchError, match="HTTP 500"):
             fetcher.fetch(broken)
@@ -280,7 +281,7 @@ def _tls_files(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def test_https_checks_the_certificate_against_the_url_host(
-    feed_server: FeedServer, connections: list[Any], corpus: Path, tmp_path: Path
+    feed_server: FeedServer, connections: list[Any], samples: Samples, tmp_path: Path
 ) -> None:
     """The connection goes to the pinned address, while TLS still verifies the name in the URL."""
     import ssl
@@ -290,7 +291,7 @@ def test_https_checks_the_certificate_against_the_url_host(
     from tests.collector.conftest import _handler
 
     ca, cert, key = _tls_files(tmp_path)
-    feed_server.add_file("/feeds/rss20.xml", corpus / "rss/rss20.xml")
+    feed_server.add_file("/feeds/rss20.xml", samples / "rss/rss20dc.xml")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(feed_server))
     server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_ctx.load_cert_chain(cert, key)
@@ -303,7 +304,7 @@ def test_https_checks_the_certificate_against_the_url_host(
         settings = make_settings(collector_allow_networks=["127.0.0.1/32"])
         with SafeFetcher(settings, resolver=lambda host, port: ["127.0.0.1"], ssl_context=client_ctx) as fetcher:
             result = fetcher.fetch(f"https://feeds.test:{port}/feeds/rss20.xml")
-            assert result.status_code == 200 and b"First item title" in result.content
+            assert result.status_code == 200 and b"First of all" in result.content
             assert [a for kind, a in connections if kind == "create_connection"] == [("127.0.0.1", port)]
             with pytest.raises(FetchError, match=r"certificate|hostname"):
                 fetcher.fetch(f"https://other.test:{port}/feeds/rss20.xml")

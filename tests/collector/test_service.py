@@ -16,6 +16,8 @@ from docmill.config import Settings
 from docmill.db.engine import Database
 from tests.collector.conftest import FeedServer
 from tests.collector.helpers import count, new_feed, offline_fetcher, rows, rss
+from tests.samples import Samples
+from tests.samples import feeds as sample_feeds
 
 
 @pytest.fixture
@@ -25,9 +27,9 @@ def fetcher(settings: Settings) -> Iterator[SafeFetcher]:
 
 
 def test_new_entries_become_documents_once(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, fetcher: SafeFetcher
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, fetcher: SafeFetcher
 ) -> None:
-    url = feed_server.add_file("/feeds/rss20dc.xml", corpus / "rss/rss20dc.xml", validators=False)
+    url = feed_server.add_file("/feeds/rss20dc.xml", samples / "rss/rss20dc.xml", validators=False)
     feed_id = new_feed(database, settings, url)
 
     first = fetch_feed(database, settings, feed_id, fetcher=fetcher)
@@ -42,7 +44,7 @@ def test_new_entries_become_documents_once(
     assert source_url == "http://example.org/archives/2002/09/04.html#first_of_all"
     assert published == datetime(2002, 9, 4, 18, 54, 20, tzinfo=UTC)
     assert title == "First of all"
-    assert "Ian Hickson" in markdown and "Smokers are stupid" in markdown
+    assert all(words in markdown for words in sample_feeds.ARTICLE_WORDS)
     assert sha == content_hash(markdown) and size == len(markdown.encode())
     assert rows(database, "SELECT feed_id, entry_id, document_id FROM feed_items") == [
         (feed_id, "1983@example.org", doc_id)
@@ -59,9 +61,9 @@ def test_new_entries_become_documents_once(
 
 
 def test_not_modified_answer_adds_nothing(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, fetcher: SafeFetcher
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, fetcher: SafeFetcher
 ) -> None:
-    url = feed_server.add_file("/feeds/test_rss.xml", corpus / "rss/test_rss.xml")
+    url = feed_server.add_file("/feeds/test_rss.xml", samples / "rss/ten.xml")
     feed_id = new_feed(database, settings, url)
 
     first = fetch_feed(database, settings, feed_id, fetcher=fetcher)
@@ -82,9 +84,9 @@ def test_not_modified_answer_adds_nothing(
 
 
 def test_news_documents_are_enqueued_for_summarize_and_embed(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, fetcher: SafeFetcher
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, fetcher: SafeFetcher
 ) -> None:
-    url = feed_server.add_file("/feeds/example.json", corpus / "jsonfeed/example.json", validators=False)
+    url = feed_server.add_file("/feeds/example.json", samples / "jsonfeed/example.json", validators=False)
     feed_id = new_feed(database, settings, url)
     outcome = fetch_feed(database, settings, feed_id, fetcher=fetcher)
     assert outcome.added == 2
@@ -99,11 +101,11 @@ def test_news_documents_are_enqueued_for_summarize_and_embed(
 
 
 def test_same_article_in_two_feeds_is_one_document(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, fetcher: SafeFetcher
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, fetcher: SafeFetcher
 ) -> None:
-    original = feed_server.add_file("/feeds/a.xml", corpus / "rss/rss20dc.xml")
+    original = feed_server.add_file("/feeds/a.xml", samples / "rss/rss20dc.xml")
     # the same article in an RSS 1.0 feed, under another id: matched by its link
-    rdf = feed_server.add_file("/feeds/b.rdf", corpus / "rdf/rss10.rdf")
+    rdf = feed_server.add_file("/feeds/b.rdf", samples / "rdf/rss10.rdf")
     # under another id, with tracking parameters and other words: matched by its normalized link
     tracked = feed_server.add(
         "/feeds/c.xml",
@@ -127,8 +129,9 @@ def test_same_article_in_two_feeds_is_one_document(
                     "title": "Mirror",
                     "guid": "mirror-1",
                     "link": "http://127.0.0.1/mirror/1",
-                    "content": '<cite>Ian Hickson</cite>: <q><a href="http://mirror.example/">'
-                    "Americans are fat.  Smokers are stupid.\nPeople who don't speak Perl are irrelevant.</a></q>",
+                    "content": sample_feeds.ARTICLE_HTML.replace(
+                        f"{sample_feeds.BASE}/notes/engine", "http://mirror.example/"
+                    ),
                 }
             ]
         ).encode(),
@@ -145,9 +148,9 @@ def test_same_article_in_two_feeds_is_one_document(
 
 
 def test_entry_without_content_fetches_the_page(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, fetcher: SafeFetcher
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, fetcher: SafeFetcher
 ) -> None:
-    page = feed_server.add_file("/articles/blog.html", corpus / "html/test_blog.html")
+    page = feed_server.add_file("/articles/blog.html", samples / "html/blog.html")
     url = feed_server.add(
         "/feeds/teasers.xml",
         rss([{"title": "Model and inference parameters", "link": page, "description": "A short teaser."}]).encode(),
@@ -160,10 +163,9 @@ def test_entry_without_content_fetches_the_page(
     [(title, markdown, metadata)] = rows(database, "SELECT title, markdown, metadata FROM documents")
     assert title == "Model and inference parameters"
     assert metadata["text_from"] == "page"
-    assert "Just by tuning the inference parameters" in markdown
-    assert "When there are choices beyond the inference parameters" in markdown
+    assert all(sentence in markdown for sentence in sample_feeds.BLOG_SENTENCES)
     assert "A short teaser." not in markdown
-    for boilerplate in ("Skip to main content", "Recent posts", "Privacy and Cookies"):
+    for boilerplate in sample_feeds.BLOG_BOILERPLATE:
         assert boilerplate not in markdown
 
 
@@ -191,7 +193,7 @@ def test_unreachable_page_falls_back_to_the_summary(
     assert status == "warning" and "Nothing" in error
 
 
-FORMATS = [  # corpus file, titles of its documents in feed order
+FORMATS = [  # generated feed (tests/samples), titles of its documents in feed order
     ("atom/atom10.xml", ["First entry title"]),
     ("atom/atom03.xml", ["First entry title"]),
     ("rdf/rss1.0withModules.xml", ["Test Item - RSS 1.0"]),
@@ -201,10 +203,10 @@ FORMATS = [  # corpus file, titles of its documents in feed order
 
 
 def test_feed_formats(
-    database: Database, settings: Settings, feed_server: FeedServer, corpus: Path, fetcher: SafeFetcher
+    database: Database, settings: Settings, feed_server: FeedServer, samples: Samples, fetcher: SafeFetcher
 ) -> None:
     for path, expected_titles in FORMATS:
-        url = feed_server.add_file("/feeds/" + Path(path).name, corpus / path)
+        url = feed_server.add_file("/feeds/" + Path(path).name, samples / path)
         feed_id = new_feed(database, settings, url)
         outcome = fetch_feed(database, settings, feed_id, fetcher=fetcher)
         # atom03 and atom10 carry the same article (same link): the second one links to the first's document

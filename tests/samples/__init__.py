@@ -28,6 +28,7 @@ FEEDS: dict[str, Callable[[], bytes]] = {
     "atom/atom10.xml": feeds.atom10,
     "atom/atom03.xml": feeds.atom03,
     "jsonfeed/example.json": feeds.json_feed,
+    "html/blog.html": feeds.blog_page,  # an article page a feed entry links to
 }
 
 

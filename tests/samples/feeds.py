@@ -13,7 +13,10 @@ ARTICLE_LINK = f"{BASE}/archives/2002/09/04.html#first_of_all"  # the RSS 2.0 it
 ARTICLE_TITLE = "First of all"
 ARTICLE_GUID = "1983@example.org"
 ARTICLE_WORDS = ("Ada Lovelace", "Engines weave algebraic patterns")
-ARTICLE_HTML = f"<cite>{ARTICLE_WORDS[0]}</cite>: <q>{ARTICLE_WORDS[1]} as the loom weaves flowers.</q>"
+ARTICLE_HTML = (
+    f'<cite>{ARTICLE_WORDS[0]}</cite>: <q><a href="{BASE}/notes/engine">{ARTICLE_WORDS[1]} '
+    "as the loom weaves flowers.</a></q>"
+)
 ATOM_TITLE = "Sample Feed"  # the Atom feed's own title
 ATOM_ENTRY = "First entry title"  # Atom 1.0 and 0.3 carry the same entry (same link)
 RSS1_MODULES_TITLE = "Test Item - RSS 1.0"
@@ -144,3 +147,33 @@ def json_feed() -> bytes:
         },
         indent=1,
     ).encode()
+
+
+BLOG_SENTENCES = (
+    "Just by tuning the inference parameters, the same model solved twice as many puzzles.",
+    "When there are choices beyond the inference parameters, a smaller model can win on cost.",
+)
+BLOG_BOILERPLATE = ("Skip to main content", "Recent posts", "Privacy and Cookies")
+
+
+def blog_page() -> bytes:
+    """An article page with a site's navigation, sidebar and footer around it (for text-from-page)."""
+    body = "".join(
+        f"<p>{sentence} {filler}</p>"
+        for sentence in BLOG_SENTENCES
+        for filler in (
+            "We measured every setting on a held-out set of questions, repeated each run three times and kept "
+            "the median, so that a lucky draw would not decide the comparison between the two configurations.",
+        )
+    )
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Does Model and Inference Parameter Matter</title></head><body>
+<a href="#main">{BLOG_BOILERPLATE[0]}</a>
+<header><nav><a href="/">Home</a> <a href="/blog">Blog</a> <a href="/about">About</a></nav></header>
+<main id="main"><article><h1>Does Model and Inference Parameter Matter</h1>
+<p class="byline">By Test Author, 9 May 2023</p>{body}
+<p>In short: measure first, then pick the model and its parameters together.</p></article></main>
+<aside><h2>{BLOG_BOILERPLATE[1]}</h2><ul><li><a href="/blog/1">Another post</a></li>
+<li><a href="/blog/2">Yet another post</a></li></ul></aside>
+<footer><a href="/privacy">{BLOG_BOILERPLATE[2]}</a> · Copyright Example Org</footer>
+</body></html>""".encode()
