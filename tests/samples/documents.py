@@ -319,7 +319,7 @@ def _speech_wav(path: Path, text: str = SPEECH, voice: str = "en-us") -> None:
             raise RuntimeError(f"{tool} is needed to write the speech samples: apt-get install {tool}")
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(raw), text], check=True, timeout=60)
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "120", "-w", str(raw), text], check=True, timeout=60)
         _ffmpeg(raw, path, "-ar", "16000", "-ac", "1")
 
 

@@ -14,6 +14,7 @@ from docmill.stt.backends import FasterWhisperBackend
 from docmill.stt.client import SttClient, SttRejectedError
 from docmill.stt.schemas import ModelState
 from docmill.stt.service import ModelHolder
+from tests.samples import Samples
 from tests.stt.conftest import ENGLISH, SttProcess
 from tests.stt.wer import normalise, word_error_rate
 
@@ -122,25 +123,25 @@ def test_client_maps_rejections_to_permanent_errors(stt_service: SttProcess, tmp
     assert "ffmpeg cannot decode" in info.value.message and info.value.hint
 
 
-def test_concurrent_requests_wait_for_a_slot(stt_service: SttProcess, corpus: Path) -> None:
+def test_concurrent_requests_wait_for_a_slot(stt_service: SttProcess, samples: Samples) -> None:
     """concurrency 1: three requests at once all succeed, one at a time, the others waiting."""
     results: list[int] = []
-    samples: list[tuple[int, int]] = []
+    readings: list[tuple[int, int]] = []
 
     def send() -> None:
-        results.append(stt_service.transcribe(corpus / "wav" / "test.wav").status_code)
+        results.append(stt_service.transcribe(samples / "wav/counting.wav").status_code)
 
     threads = [threading.Thread(target=send) for _ in range(3)]
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
         body = stt_service.get("/ready").json()
-        samples.append((body["active"], body["waiting"]))
+        readings.append((body["active"], body["waiting"]))
     for t in threads:
         t.join(120)
     assert results == [200, 200, 200]
-    assert max(active for active, _ in samples) <= 1
-    assert max(waiting for _, waiting in samples) >= 1, samples
+    assert max(active for active, _ in readings) <= 1
+    assert max(waiting for _, waiting in readings) >= 1, readings
     assert stt_service.get("/ready").json()["active"] == 0
 
 
@@ -173,7 +174,7 @@ def test_a_default_language_the_model_cannot_read_fails_the_load() -> None:
 
 def test_lazy_loading_and_limits(
     stt_process: Callable[..., SttProcess],
-    corpus: Path,
+    samples: Samples,
     tmp_path: Path,
     make_speech: Callable[..., Path],
 ) -> None:
@@ -200,7 +201,7 @@ def test_lazy_loading_and_limits(
         timeout=30,
     )
     assert_error(streamed, 413, "too_large")
-    error = assert_error(service.transcribe(corpus / "mp3" / "test.mp3"), 413, "too_long")
+    error = assert_error(service.transcribe(samples / "mp3/counting.mp3"), 413, "too_long")  # ~5 s of speech
     assert "DOCMILL_STT_MAX_SECONDS" in error["hint"]
     assert service.get("/ready").json()["state"] == "not_loaded"
 
