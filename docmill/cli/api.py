@@ -9,6 +9,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from docmill.cli.common import cli_command, console
+from docmill.cli.signals import quiet_uvicorn
 from docmill.config import get_settings
 from docmill.db.engine import open_database
 from docmill.errors import DocmillError
@@ -29,6 +30,7 @@ def api(
     from docmill.api.app import create_app
 
     settings = get_settings()
+    quiet_uvicorn("api")  # uvicorn stops on SIGINT/SIGTERM by itself; one "stopping…" line, exit 0
     uvicorn.run(
         create_app(),
         host=host or settings.host,
@@ -36,6 +38,7 @@ def api(
         log_level=settings.log_level.lower(),
         proxy_headers=False,
         server_header=False,
+        log_config=None,  # docmill's logging setup (one format for every process)
     )
 
 

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from docmill.cli.common import cli_command, console
+from docmill.cli.signals import run_until_stopped
 from docmill.config import get_settings
 from docmill.db.engine import open_database
 from docmill.errors import ConfigError
@@ -96,10 +97,7 @@ def inbox() -> None:
         raise ConfigError("DOCMILL_INBOX_DIR is not set", "set it to the folder to watch")
     stop = threading.Event()
     console.print(f"watching {settings.inbox_dir}")
-    try:
-        run_inbox(settings, stop)
-    except (KeyboardInterrupt, SystemExit):
-        stop.set()
+    run_until_stopped("inbox", lambda: run_inbox(settings, stop), stop.set)
 
 
 def register(app: typer.Typer) -> None:

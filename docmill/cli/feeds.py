@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import threading
 from typing import Any
 
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 from docmill.cli.common import cli_command, console
+from docmill.cli.signals import run_until_stopped
 from docmill.collector import service
 from docmill.collector.fetch import SafeFetcher
 from docmill.config import get_settings
@@ -132,15 +132,8 @@ def collector() -> None:
     settings = get_settings()
     db = open_database(settings, application_name="docmill-collector")
     stop = threading.Event()
-
-    def _stop(signum: int, frame: Any) -> None:
-        console.print(f"signal {signum}: finishing the fetches in flight, then stopping")
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    try:
-        run_collector(settings, stop, database=db)
+    try:  # the fetches in flight finish, then it returns
+        run_until_stopped("collector", lambda: run_collector(settings, stop, database=db), stop.set)
     finally:
         db.dispose()
         if db.embedded is not None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import signal
-from typing import Any
-
 import typer
 from rich.table import Table
 
 from docmill.cli.common import cli_command, console
+from docmill.cli.signals import run_until_stopped
 from docmill.db.engine import open_database
 from docmill.pipeline import operations
 from docmill.pipeline.registry import parse_stage_list
@@ -27,14 +25,7 @@ def worker(
     specs = parse_stage_list(stages)
     db = open_database(application_name="docmill-worker")
     w = Worker(db, specs, concurrency=concurrency)
-
-    def _stop(signum: int, frame: Any) -> None:
-        console.print(f"signal {signum}: finishing in-flight work, then stopping")
-        w.stop()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    w.run_forever()
+    run_until_stopped("worker", w.run_forever, w.stop)  # finishes in-flight work, then returns
 
 
 def lag_table() -> Table:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from typing import Any
 
@@ -10,6 +9,7 @@ import httpx
 import typer
 
 from docmill.cli.common import cli_command, console
+from docmill.cli.signals import run_until_stopped
 from docmill.config import get_settings
 from docmill.db.check import require_compatible_schema
 from docmill.db.engine import open_database
@@ -58,13 +58,6 @@ def serve(
         children.append(Child("inbox", ["inbox"]))
     supervisor = Supervisor(settings, db.url, children)
 
-    def _stop(signum: int, frame: Any) -> None:
-        console.print("stopping docmill…")
-        supervisor.stop()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-
     def _announce() -> None:
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         deadline = time.monotonic() + 120
@@ -83,7 +76,7 @@ def serve(
 
     threading.Thread(target=_announce, daemon=True).start()
     try:
-        supervisor.run()
+        run_until_stopped("docmill", supervisor.run, supervisor.stop)
     finally:
         db.dispose()
         if db.embedded is not None:

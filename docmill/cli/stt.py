@@ -6,6 +6,7 @@ import typer
 
 from docmill.api.services import transcription
 from docmill.cli.common import cli_command, console
+from docmill.cli.signals import quiet_uvicorn
 from docmill.config import get_settings
 from docmill.db.engine import open_database
 
@@ -24,6 +25,7 @@ def stt_server(
     bind_host = host or settings.stt_host
     bind_port = port or settings.stt_port
     console.print(f"STT service on http://{bind_host}:{bind_port} (backend {settings.stt_backend})")
+    quiet_uvicorn("stt")  # uvicorn stops on SIGINT/SIGTERM by itself; one "stopping…" line, exit 0
     uvicorn.run(
         create_stt_app(settings),
         host=bind_host,

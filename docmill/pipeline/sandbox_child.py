@@ -88,6 +88,8 @@ def _error_response(exc: BaseException) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     _die_with_parent()
+    # Ctrl-C in a terminal reaches the whole process group; the worker decides when its children stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDONLY)

@@ -86,3 +86,50 @@ def test_serve_runs_everything_restarts_crashes_and_stops_cleanly() -> None:
     assert not server.is_running()
     assert not psutil.pid_exists(postmaster) or psutil.Process(postmaster).status() == psutil.STATUS_ZOMBIE
     server.destroy()
+
+
+def test_ctrl_c_to_the_process_group_stops_everything_quietly() -> None:
+    """Ctrl-C in a terminal sends SIGINT to the whole foreground process group: the supervisor and each child.
+    Every process notices it in its main loop, says "stopping…" once and exits 0: no traceback anywhere."""
+    data = Path(tempfile.mkdtemp(prefix="docmill-ctrl-c-", dir="/tmp"))
+    port, stt_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCMILL_")}
+    env.update(
+        DOCMILL_DATA_DIR=str(data),
+        DOCMILL_STT_PORT=str(stt_port),
+        DOCMILL_STT_URL=f"http://127.0.0.1:{stt_port}",
+        COLUMNS="200",
+    )
+    log = data / "serve.log"
+    with open(log, "wb") as out:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "docmill.cli.main", "serve", "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+    supervisor = psutil.Process(serve.pid)
+    try:
+        wait_for(lambda: "press Ctrl-C to stop" in log.read_text(), 240, interval=0.5, message=log.read_text())
+        started = ("running stages", "collector running", "STT model", "Application startup complete")
+        wait_for(  # every child is up (a child still importing ignores Ctrl-C; the supervisor's SIGTERM stops it)
+            lambda: all(line in log.read_text() for line in started), 120, interval=0.5, message=log.read_text()
+        )
+        everything = [*supervisor.children(recursive=True)]
+        os.killpg(serve.pid, signal.SIGINT)
+        code = serve.wait(120)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    text = log.read_text()
+    assert code == 0, text[-3000:]
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-5000:]
+    for name in ("docmill", "api", "stt", "worker", "collector"):
+        assert text.count(f"{name}: stopping…") == 1, (name, text[-3000:])
+    assert text.rstrip().endswith("docmill stopped"), text[-1000:]
+    assert "Shutting down" not in text and "Finished server process" not in text
+    _gone, alive = psutil.wait_procs(everything, timeout=30)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+    EmbeddedPostgres(data / "pg").destroy()
