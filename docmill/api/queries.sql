@@ -10,14 +10,16 @@ WITH counts AS (
 SELECT c.path, coalesce(counts.n, 0) AS n
 FROM categories c LEFT JOIN counts ON counts.category_id = c.id
 UNION ALL
-SELECT NULL, coalesce((SELECT n FROM counts WHERE category_id IS NULL), 0);
+SELECT NULL AS path, coalesce((SELECT n FROM counts WHERE category_id IS NULL), 0) AS n;
 
 -- name: pending_suggestions
-SELECT count(*) FROM library_suggestions WHERE status = 'pending';
+SELECT count(*) AS n FROM library_suggestions WHERE status = 'pending';
 
 -- name: recent_failures
 -- Failed rows not retried yet, newest first (ix_queue_failed), with their documents.
-SELECT q.id, q.document_id, d.title, d.original_name, q.stage::text, q.error, q.attempts, q.finished_at
+-- Columns named as the api's Failure model, which the rows are read into.
+SELECT q.id AS queue_id, q.document_id, coalesce(d.title, d.original_name) AS document_title,
+       q.stage::text AS stage, q.error, q.attempts, q.finished_at
 FROM processing_queue q JOIN documents d ON d.id = q.document_id
 WHERE q.status = 'failed' AND q.superseded_by IS NULL
   AND (%(stage)s::text IS NULL OR q.stage = %(stage)s::text::process_stage)

@@ -1,13 +1,14 @@
-"""The api's named SQL queries (queries.sql beside this module)."""
+"""The api's named SQL (queries.sql beside this module), read through the one loader in docmill.db.sql."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from docmill.pipeline.sql import load_queries
+from docmill.db.sql import Queries
 
-QUERIES = Path(__file__).with_name("queries.sql")
+QUERIES = Queries(Path(__file__).with_name("queries.sql"))
 
 
 def query(name: str) -> str:
-    return load_queries(QUERIES)[name]
+    """The text of one named query (for benches and EXPLAIN)."""
+    return QUERIES[name]

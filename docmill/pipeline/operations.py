@@ -7,12 +7,14 @@ SQLAlchemy session and leaves committing to the caller.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, NamedTuple
 
+from docmill.errors import Conflict, NotFound
 from docmill.pipeline import registry
-from docmill.pipeline.queue import as_psycopg, enqueue_stages
-from docmill.pipeline.sql import query
+from docmill.pipeline.queue import enqueue_stages
+from docmill.pipeline.sql import QUERIES
 
 
 @dataclass(frozen=True)
@@ -25,24 +27,35 @@ class StageLag:
     paused: bool
 
 
+class _Completed(NamedTuple):
+    stage: str
+    completed: int
+
+
+class _Pair(NamedTuple):
+    document_id: int
+    stage: str
+
+
+class _DocumentId(NamedTuple):
+    document_id: int
+
+
+class _Kind(NamedTuple):
+    kind: str
+
+
 def queue_lag(conn: Any) -> list[StageLag]:
-    """One entry per registry stage, zeros included, in registry order."""
-    rows = as_psycopg(conn).execute(query("queue_lag"), {"stages": list(registry.STAGE_NAMES)}).fetchall()
-    by_stage = {r[0]: r for r in rows}
-    out = []
-    for name in registry.STAGE_NAMES:
-        r = by_stage.get(name)
-        if r is None:
-            out.append(StageLag(name, 0, 0, 0, 0.0, False))
-        else:
-            out.append(StageLag(name, int(r[1]), int(r[2]), int(r[3]), round(float(r[4]), 3), bool(r[5])))
-    return out
+    """One entry per registry stage, zeros included, in registry order (ages rounded to milliseconds)."""
+    rows = QUERIES.all(conn, "queue_lag", {"stages": list(registry.STAGE_NAMES)}, row=StageLag)
+    by_stage = {r.stage: replace(r, oldest_pending_age_sec=round(r.oldest_pending_age_sec, 3)) for r in rows}
+    return [by_stage.get(name) or StageLag(name, 0, 0, 0, 0.0, False) for name in registry.STAGE_NAMES]
 
 
 def throughput(conn: Any, window_s: float = 3600) -> dict[str, int]:
-    rows = as_psycopg(conn).execute(query("throughput"), {"window_s": window_s}).fetchall()
+    rows = QUERIES.all(conn, "throughput", {"window_s": window_s}, row=_Completed)
     counts = {name: 0 for name in registry.STAGE_NAMES}
-    counts.update({r[0]: int(r[1]) for r in rows if r[0] in counts})
+    counts.update({r.stage: r.completed for r in rows if r.stage in counts})
     return counts
 
 
@@ -54,28 +67,22 @@ def retry_failed(conn: Any, *, document_id: int | None = None, stage: str | None
     """Enqueue again every (document, stage) whose latest row failed; returns rows added."""
     if stage is not None:
         registry.require_stage(stage)
-    rows = (
-        as_psycopg(conn)
-        .execute(
-            """
-        SELECT DISTINCT q.document_id, q.stage::text
-        FROM processing_queue q JOIN documents d ON d.id = q.document_id
-        WHERE q.status = 'failed' AND q.superseded_by IS NULL AND d.deleted_at IS NULL
-          AND (%(doc)s::bigint IS NULL OR q.document_id = %(doc)s)
-          AND (%(stage)s::text IS NULL OR q.stage::text = %(stage)s)
-          AND q.stage::text = ANY(%(known)s)
-        ORDER BY 1, 2
-        """,
-            {"doc": document_id, "stage": stage, "known": list(registry.STAGE_NAMES)},
-        )
-        .fetchall()
-    )
-    return _enqueue_pairs(conn, [(int(r[0]), r[1]) for r in rows])
+    params = {"doc": document_id, "stage": stage, "known": list(registry.STAGE_NAMES)}
+    rows = QUERIES.all(conn, "retry_candidates", params, row=_Pair)
+    return _enqueue_pairs(conn, [(r.document_id, r.stage) for r in rows])
 
 
-def _applicable_kinds(stage: str) -> list[str]:
+def _candidates(conn: Any, name: str, stage: str) -> list[int]:
+    """Live documents of the stage's kinds that reached it (see queries.sql: missing_/all_candidates)."""
     spec = registry.require_stage(stage)
-    return sorted(str(k) for k in spec.applies_to)
+    kinds = sorted(str(k) for k in spec.applies_to)
+    params = {
+        "kinds": kinds,
+        "stage": stage,
+        "entry_kinds": [k for k in kinds if stage in registry.entry_stages(k)],
+        "preds": sorted({p for k in kinds for p in registry.predecessors(stage, k)}),
+    }
+    return [r.document_id for r in QUERIES.all(conn, name, params, row=_DocumentId)]
 
 
 def run_missing(conn: Any, stage: str) -> int:
@@ -84,91 +91,38 @@ def run_missing(conn: Any, stage: str) -> int:
     Only documents that reached the stage (a predecessor completed, or it is an entry stage for their
     kind) are included, so "run missing" never runs a stage ahead of its inputs.
     """
-    kinds = _applicable_kinds(stage)
-    ready_kinds_entry = [k for k in kinds if stage in registry.entry_stages(k)]
-    preds = sorted({p for k in kinds for p in registry.predecessors(stage, k)})
-    rows = (
-        as_psycopg(conn)
-        .execute(
-            """
-        SELECT d.id FROM documents d
-        WHERE d.deleted_at IS NULL AND d.kind = ANY(%(kinds)s)
-          AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.document_id = d.id
-                          AND q.stage = %(stage)s::process_stage AND q.status IN ('completed', 'pending', 'processing'))
-          AND (d.kind = ANY(%(entry_kinds)s) OR EXISTS (
-                SELECT 1 FROM processing_queue p WHERE p.document_id = d.id
-                AND p.stage::text = ANY(%(preds)s) AND p.status = 'completed'))
-        ORDER BY d.id
-        """,
-            {"kinds": kinds, "stage": stage, "entry_kinds": ready_kinds_entry, "preds": preds},
-        )
-        .fetchall()
-    )
-    return _enqueue_pairs(conn, [(int(r[0]), stage) for r in rows])
+    return _enqueue_pairs(conn, [(d, stage) for d in _candidates(conn, "missing_candidates", stage)])
 
 
 def run_all(conn: Any, stage: str) -> int:
     """Enqueue `stage` again for every document it applies to (e.g. after changing the embedding model)."""
-    kinds = _applicable_kinds(stage)
-    ready_kinds_entry = [k for k in kinds if stage in registry.entry_stages(k)]
-    preds = sorted({p for k in kinds for p in registry.predecessors(stage, k)})
-    rows = (
-        as_psycopg(conn)
-        .execute(
-            """
-        SELECT d.id FROM documents d
-        WHERE d.deleted_at IS NULL AND d.kind = ANY(%(kinds)s)
-          AND (d.kind = ANY(%(entry_kinds)s) OR EXISTS (
-                SELECT 1 FROM processing_queue p WHERE p.document_id = d.id
-                AND p.stage::text = ANY(%(preds)s) AND p.status = 'completed'))
-        ORDER BY d.id
-        """,
-            {"kinds": kinds, "entry_kinds": ready_kinds_entry, "preds": preds},
-        )
-        .fetchall()
-    )
-    return _enqueue_pairs(conn, [(int(r[0]), stage) for r in rows])
+    return _enqueue_pairs(conn, [(d, stage) for d in _candidates(conn, "all_candidates", stage)])
 
 
 def reprocess(conn: Any, document_id: int, from_stage: str | None = None) -> list[str]:
     """Run a document again from a stage (default: its entry stages); successors follow by chaining."""
-    pg = as_psycopg(conn)
-    row = pg.execute("SELECT kind FROM documents WHERE id = %s AND deleted_at IS NULL", (document_id,)).fetchone()
+    row = QUERIES.one(conn, "live_document_kind", {"id": document_id}, row=_Kind)
     if row is None:
-        from docmill.errors import DocmillError
-
-        raise DocmillError(f"document {document_id} does not exist", "list documents with `docmill status` or the API")
-    kind = row[0]
+        raise NotFound(f"document {document_id} does not exist", "list documents with `docmill status` or the API")
+    kind = row.kind
     if from_stage is None:
         stages = list(registry.entry_stages(kind))
     else:
         spec = registry.require_stage(from_stage)
         if not spec.applies(kind):
-            from docmill.errors import DocmillError
-
-            raise DocmillError(
+            raise Conflict(
                 f"stage {from_stage} does not apply to document {document_id} (a {kind})",
-                f"choose one of: {', '.join(s.name for s in registry.STAGES if s.applies(kind))}",
+                f"choose one of: {', '.join(s.name for s in registry.STAGES if s.applies(kind)) or 'none'}",
+                code="stage_not_applicable",
             )
         stages = [from_stage]
-    flags = enqueue_stages(pg, [(document_id, s) for s in stages], priority=1)
+    flags = enqueue_stages(conn, [(document_id, s) for s in stages], priority=1)
     return [s for s, added in zip(stages, flags, strict=True) if added]
 
 
 def set_paused(conn: Any, stage: str, paused: bool) -> None:
     registry.require_stage(stage)
-    as_psycopg(conn).execute(
-        """
-        INSERT INTO stage_controls (stage, paused, updated_at) VALUES (%s::process_stage, %s, now())
-        ON CONFLICT (stage) DO UPDATE SET paused = EXCLUDED.paused, updated_at = now()
-        """,
-        (stage, paused),
-    )
-
-
-def paused_stages(conn: Any) -> set[str]:
-    rows = as_psycopg(conn).execute("SELECT stage::text FROM stage_controls WHERE paused").fetchall()
-    return {r[0] for r in rows}
+    QUERIES.run(conn, "set_paused", {"stage": stage, "paused": paused})
 
 
 @dataclass(frozen=True)
@@ -181,23 +135,11 @@ class HistoryEntry:
     waits: int
     error: str | None
     note: str | None
-    created_at: Any
-    started_at: Any
-    finished_at: Any
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
     superseded: bool
 
 
 def document_history(conn: Any, document_id: int) -> list[HistoryEntry]:
-    rows = (
-        as_psycopg(conn)
-        .execute(
-            """
-        SELECT id, stage::text, status::text, attempts, rescues, waits, error, note, created_at, started_at,
-               finished_at, superseded_by IS NOT NULL
-        FROM processing_queue WHERE document_id = %s ORDER BY id
-        """,
-            (document_id,),
-        )
-        .fetchall()
-    )
-    return [HistoryEntry(*r) for r in rows]
+    return QUERIES.all(conn, "document_history", {"id": document_id}, row=HistoryEntry)

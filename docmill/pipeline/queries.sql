@@ -1,4 +1,5 @@
--- The queue's SQL, one named query per block ("-- name: <name>"), loaded by docmill.pipeline.sql.
+-- The queue's SQL, one named query per block ("-- name: <name>"), loaded through docmill.db.sql.Queries
+-- (docmill.pipeline.sql.QUERIES) and read into typed records by column name.
 -- Parameters use psycopg's %(name)s style. Stages travel as text and are cast to process_stage.
 
 -- name: enqueue
@@ -23,7 +24,7 @@ WITH wanted AS (
     WHERE q.document_id = added.document_id AND q.stage = added.stage
       AND q.status = 'failed' AND q.superseded_by IS NULL
 )
-SELECT document_id, stage::text FROM added;
+SELECT document_id, stage::text AS stage FROM added;
 
 -- name: claim
 -- Take up to %(limit)s due rows of one stage, skipping rows other workers hold and paused stages.
@@ -51,7 +52,7 @@ WITH claimed AS (
     ))
     RETURNING q.id, q.document_id, q.attempts, q.waits, q.priority, q.run_after
 )
-SELECT c.id, c.document_id, c.attempts, c.waits, d.kind
+SELECT c.id, c.document_id, %(stage)s::text AS stage, c.attempts, c.waits, d.kind::text AS kind
 FROM claimed c JOIN documents d ON d.id = c.document_id
 ORDER BY c.priority DESC, c.run_after, c.id;
 
@@ -94,7 +95,7 @@ SET status = CASE WHEN %(permanent)s OR attempts >= %(max_attempts)s
     lease_expires_at = NULL,
     updated_at = now()
 WHERE id = %(id)s AND locked_by = %(worker)s AND status = 'processing'
-RETURNING status::text;
+RETURNING status::text AS status;
 
 -- name: defer
 -- A backend is down: back to pending without spending the attempt.
@@ -118,6 +119,10 @@ SET status = 'pending',
     lease_expires_at = NULL,
     updated_at = now()
 WHERE id = ANY(%(ids)s::bigint[]) AND locked_by = %(worker)s AND status = 'processing';
+
+-- name: try_recovery_lock
+-- One stale-recovery sweep at a time (released with the transaction).
+SELECT pg_try_advisory_xact_lock(%(key)s) AS got;
 
 -- name: recover_stale
 -- Rows whose lease expired (their worker died): back to pending, or failed once attempts are spent.
@@ -144,7 +149,7 @@ SET status = CASE WHEN stale.spent THEN 'failed'::queue_status ELSE 'pending'::q
     updated_at = now()
 FROM stale
 WHERE q.id = stale.id
-RETURNING q.id, q.status::text;
+RETURNING q.id, q.status::text AS status;
 
 -- name: queue_lag
 -- Per stage: pending, processing, failed (not yet retried), oldest due pending age. Reads only the
@@ -152,7 +157,7 @@ RETURNING q.id, q.status::text;
 WITH stages AS (
     SELECT unnest(%(stages)s::process_stage[]) AS stage
 )
-SELECT s.stage::text,
+SELECT s.stage::text AS stage,
        (SELECT count(*) FROM processing_queue q WHERE q.stage = s.stage AND q.status = 'pending') AS pending,
        (SELECT count(*) FROM processing_queue q WHERE q.stage = s.stage AND q.status = 'processing') AS processing,
        (SELECT count(*) FROM processing_queue q
@@ -165,7 +170,60 @@ FROM stages s LEFT JOIN stage_controls c ON c.stage = s.stage;
 
 -- name: throughput
 -- Completed rows per stage over a recent window.
-SELECT stage::text, count(*) AS completed
+SELECT stage::text AS stage, count(*) AS completed
 FROM processing_queue
 WHERE status = 'completed' AND finished_at > now() - make_interval(secs => %(window_s)s)
 GROUP BY stage;
+
+-- name: unknown_pending_stages
+-- Pending rows of stages this worker's registry does not know (a newer version added them).
+SELECT stage::text AS stage, count(*) AS n
+FROM processing_queue
+WHERE status = 'pending' AND stage::text <> ALL(%(known)s)
+GROUP BY 1;
+
+-- ---- operations (docmill.pipeline.operations) ---------------------------------------------------
+
+-- name: retry_candidates
+-- (document, stage) pairs whose latest row failed, of live documents and known stages.
+SELECT DISTINCT q.document_id, q.stage::text AS stage
+FROM processing_queue q JOIN documents d ON d.id = q.document_id
+WHERE q.status = 'failed' AND q.superseded_by IS NULL AND d.deleted_at IS NULL
+  AND (%(doc)s::bigint IS NULL OR q.document_id = %(doc)s)
+  AND (%(stage)s::text IS NULL OR q.stage::text = %(stage)s)
+  AND q.stage::text = ANY(%(known)s)
+ORDER BY 1, 2;
+
+-- name: missing_candidates
+-- Live documents of the stage's kinds that reached it (entry stage, or a predecessor completed) and never
+-- completed it, nor are queued for it.
+SELECT d.id AS document_id FROM documents d
+WHERE d.deleted_at IS NULL AND d.kind = ANY(%(kinds)s)
+  AND NOT EXISTS (SELECT 1 FROM processing_queue q WHERE q.document_id = d.id
+                  AND q.stage = %(stage)s::process_stage AND q.status IN ('completed', 'pending', 'processing'))
+  AND (d.kind = ANY(%(entry_kinds)s) OR EXISTS (
+        SELECT 1 FROM processing_queue p WHERE p.document_id = d.id
+        AND p.stage::text = ANY(%(preds)s) AND p.status = 'completed'))
+ORDER BY d.id;
+
+-- name: all_candidates
+-- Live documents of the stage's kinds that reached it (entry stage, or a predecessor completed).
+SELECT d.id AS document_id FROM documents d
+WHERE d.deleted_at IS NULL AND d.kind = ANY(%(kinds)s)
+  AND (d.kind = ANY(%(entry_kinds)s) OR EXISTS (
+        SELECT 1 FROM processing_queue p WHERE p.document_id = d.id
+        AND p.stage::text = ANY(%(preds)s) AND p.status = 'completed'))
+ORDER BY d.id;
+
+-- name: live_document_kind
+SELECT kind::text AS kind FROM documents WHERE id = %(id)s AND deleted_at IS NULL;
+
+-- name: set_paused
+INSERT INTO stage_controls (stage, paused, updated_at) VALUES (%(stage)s::process_stage, %(paused)s, now())
+ON CONFLICT (stage) DO UPDATE SET paused = EXCLUDED.paused, updated_at = now();
+
+-- name: document_history
+-- Every queue row of one document, oldest first.
+SELECT id, stage::text AS stage, status::text AS status, attempts, rescues, waits, error, note, created_at,
+       started_at, finished_at, superseded_by IS NOT NULL AS superseded
+FROM processing_queue WHERE document_id = %(id)s ORDER BY id;

@@ -19,12 +19,11 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-import psycopg
-
+from docmill.db.sql import as_psycopg
 from docmill.pipeline import registry
-from docmill.pipeline.sql import query
+from docmill.pipeline.sql import QUERIES
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +32,7 @@ MAX_BACKOFF_S = 3600.0
 MAX_DEFER_S = 300.0
 
 
-def as_psycopg(conn: Any) -> psycopg.Connection[Any]:
-    """The psycopg connection behind a psycopg connection, SQLAlchemy Session or Connection."""
-    if isinstance(conn, psycopg.Connection):
-        return conn
-    if hasattr(conn, "connection") and callable(getattr(conn, "connection", None)):  # Session
-        conn = conn.connection()
-    dbapi = getattr(getattr(conn, "connection", None), "driver_connection", None)
-    if isinstance(dbapi, psycopg.Connection):
-        return dbapi
-    raise TypeError(f"expected a psycopg connection or a SQLAlchemy Session/Connection, got {type(conn)!r}")
+__all__ = ["Job", "Recovery", "as_psycopg", "claim", "complete", "defer", "enqueue_stages", "fail", "release"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +45,24 @@ class Job:
     attempts: int
     waits: int
     kind: str
+
+
+class _Pair(NamedTuple):
+    document_id: int
+    stage: str
+
+
+class _RowId(NamedTuple):
+    id: int
+
+
+class _Status(NamedTuple):
+    status: str
+
+
+class _Rescued(NamedTuple):
+    id: int
+    status: str
 
 
 # ---- enqueue --------------------------------------------------------------------------------------
@@ -76,20 +84,18 @@ def enqueue_stages(
         return []
     for _, stage in pairs:
         registry.require_stage(stage)
-    rows = (
-        as_psycopg(conn)
-        .execute(
-            query("enqueue"),
-            {
-                "document_ids": [d for d, _ in pairs],
-                "stages": [s for _, s in pairs],
-                "priority": priority,
-                "run_after": run_after,
-            },
-        )
-        .fetchall()
+    rows = QUERIES.all(
+        conn,
+        "enqueue",
+        {
+            "document_ids": [d for d, _ in pairs],
+            "stages": [s for _, s in pairs],
+            "priority": priority,
+            "run_after": run_after,
+        },
+        row=_Pair,
     )
-    added = {(int(d), s) for d, s in rows}
+    added = {(r.document_id, r.stage) for r in rows}
     flags = []
     for pair in pairs:
         flags.append(pair in added)
@@ -115,27 +121,21 @@ def enqueue_entry(conn: Any, document_id: int, kind: str, *, priority: int = 0) 
 
 
 def claim(conn: Any, stage: str, limit: int, worker: str, lease_s: float) -> list[Job]:
-    rows = (
-        as_psycopg(conn)
-        .execute(query("claim"), {"stage": stage, "limit": limit, "worker": worker, "lease_s": lease_s})
-        .fetchall()
-    )
-    return [Job(int(r[0]), int(r[1]), stage, int(r[2]), int(r[3]), str(r[4])) for r in rows]
+    params = {"stage": stage, "limit": limit, "worker": worker, "lease_s": lease_s}
+    return QUERIES.all(conn, "claim", params, row=Job)
 
 
 def heartbeat(conn: Any, ids: Sequence[int], worker: str, lease_s: float) -> int:
     if not ids:
         return 0
-    cur = as_psycopg(conn).execute(query("heartbeat"), {"ids": list(ids), "worker": worker, "lease_s": lease_s})
-    return cur.rowcount
+    return QUERIES.run(conn, "heartbeat", {"ids": list(ids), "worker": worker, "lease_s": lease_s}).rowcount
 
 
 def lock_held(conn: Any, ids: Sequence[int], worker: str) -> set[int]:
     """Which of these rows this worker still holds; they stay locked until the transaction ends."""
     if not ids:
         return set()
-    rows = as_psycopg(conn).execute(query("lock_held"), {"ids": list(ids), "worker": worker}).fetchall()
-    return {int(r[0]) for r in rows}
+    return {r.id for r in QUERIES.all(conn, "lock_held", {"ids": list(ids), "worker": worker}, row=_RowId)}
 
 
 # ---- finish --------------------------------------------------------------------------------------
@@ -150,12 +150,8 @@ def complete(conn: Any, jobs: Sequence[Job], worker: str, notes: Sequence[str | 
         return []
     pg = as_psycopg(conn)
     note_list = list(notes) if notes is not None else [None] * len(jobs)
-    done = {
-        int(r[0])
-        for r in pg.execute(
-            query("complete"), {"ids": [j.id for j in jobs], "notes": note_list, "worker": worker}
-        ).fetchall()
-    }
+    params = {"ids": [j.id for j in jobs], "notes": note_list, "worker": worker}
+    done = {r.id for r in QUERIES.all(pg, "complete", params, row=_RowId)}
     completed = [j for j in jobs if j.id in done]
     successors = [(j.document_id, s) for j in completed for s in registry.successors_for(j.stage, j.kind)]
     if successors:
@@ -183,36 +179,34 @@ def fail(
     spec = registry.get_stage(job.stage)
     limit = max_attempts if max_attempts is not None else (spec.max_attempts if spec else 1)
     delay = backoff_s if backoff_s is not None else backoff_seconds(job.attempts, spec.backoff_base_s if spec else 10)
-    row = (
-        as_psycopg(conn)
-        .execute(
-            query("fail"),
-            {
-                "id": job.id,
-                "worker": worker,
-                "error": error[:10_000],
-                "permanent": permanent,
-                "max_attempts": limit,
-                "backoff_s": delay,
-            },
-        )
-        .fetchone()
+    row = QUERIES.one(
+        conn,
+        "fail",
+        {
+            "id": job.id,
+            "worker": worker,
+            "error": error[:10_000],
+            "permanent": permanent,
+            "max_attempts": limit,
+            "backoff_s": delay,
+        },
+        row=_Status,
     )
-    return None if row is None else str(row[0])
+    return None if row is None else row.status
 
 
 def defer(conn: Any, job: Job, worker: str, reason: str, delay_s: float | None = None) -> None:
     """A backend is down: wait with backoff, without spending the attempt."""
     delay = delay_s if delay_s is not None else backoff_seconds(job.waits + 1, 5.0, MAX_DEFER_S)
-    as_psycopg(conn).execute(
-        query("defer"), {"id": job.id, "worker": worker, "error": f"waiting: {reason}"[:10_000], "delay_s": delay}
+    QUERIES.run(
+        conn, "defer", {"id": job.id, "worker": worker, "error": f"waiting: {reason}"[:10_000], "delay_s": delay}
     )
 
 
 def release(conn: Any, ids: Sequence[int], worker: str) -> int:
     if not ids:
         return 0
-    return as_psycopg(conn).execute(query("release"), {"ids": list(ids), "worker": worker}).rowcount
+    return QUERIES.run(conn, "release", {"ids": list(ids), "worker": worker}).rowcount
 
 
 # ---- stale recovery ------------------------------------------------------------------------------
@@ -230,19 +224,19 @@ def recover_stale(conn: Any, limit: int = 1000) -> Recovery:
 
     Takes a transaction-level advisory lock so only one recoverer sweeps at a time; the caller commits.
     """
-    pg = as_psycopg(conn)
-    got = pg.execute("SELECT pg_try_advisory_xact_lock(%s)", (RECOVERY_LOCK_KEY,)).fetchone()
-    if not got or not got[0]:
+    if not QUERIES.scalar(conn, "try_recovery_lock", {"key": RECOVERY_LOCK_KEY}):
         return Recovery(ran=False)
-    rows = pg.execute(
-        query("recover_stale"),
+    rows = QUERIES.all(
+        conn,
+        "recover_stale",
         {
             "stages": list(registry.STAGE_NAMES),
             "max_attempts": [s.max_attempts for s in registry.STAGES],
             "limit": limit,
         },
-    ).fetchall()
-    failed = sum(1 for r in rows if r[1] == "failed")
+        row=_Rescued,
+    )
+    failed = sum(1 for r in rows if r.status == "failed")
     if rows:
         log.warning("recovered %d queue rows whose worker stopped (%d failed for good)", len(rows), failed)
     return Recovery(ran=True, requeued=len(rows) - failed, failed=failed)

@@ -1,24 +1,14 @@
-"""Named SQL queries from queries.sql (the queue's SQL lives there, written as SQL)."""
+"""The pipeline's named SQL (queries.sql beside this module), read through the one loader in docmill.db.sql."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from pathlib import Path
 
-_NAME = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
+from docmill.db.sql import Queries
 
-
-@cache
-def load_queries(path: Path = Path(__file__).with_name("queries.sql")) -> dict[str, str]:
-    text = path.read_text()
-    parts = _NAME.split(text)
-    queries: dict[str, str] = {}
-    for name, body in zip(parts[1::2], parts[2::2], strict=True):
-        lines = [line for line in body.strip().splitlines() if not line.lstrip().startswith("--")]
-        queries[name] = "\n".join(lines).strip().rstrip(";")
-    return queries
+QUERIES = Queries(Path(__file__).with_name("queries.sql"))
 
 
 def query(name: str) -> str:
-    return load_queries()[name]
+    """The text of one named query (for benches and EXPLAIN)."""
+    return QUERIES[name]

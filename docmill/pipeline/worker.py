@@ -23,10 +23,11 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 import sqlalchemy.exc
+from psycopg import sql
 
 from docmill.config import Settings, get_settings
 from docmill.db.check import require_compatible_schema
@@ -36,9 +37,16 @@ from docmill.models import Document
 from docmill.pipeline import queue
 from docmill.pipeline.registry import STAGE_NAMES, StageSpec
 from docmill.pipeline.sandbox import Sandbox
+from docmill.pipeline.sql import QUERIES
 from docmill.stages.base import StageContext, StageHandler
 
 log = logging.getLogger(__name__)
+
+
+class _UnknownStage(NamedTuple):
+    stage: str
+    n: int
+
 
 NOTIFY_CHANNEL = "docmill_queue"
 
@@ -398,18 +406,14 @@ class Worker:
             conn.close()
 
     def _warn_unknown_stages(self, conn: psycopg.Connection[Any]) -> None:
-        rows = conn.execute(
-            "SELECT stage::text, count(*) FROM processing_queue "
-            "WHERE status = 'pending' AND stage::text <> ALL(%s) GROUP BY 1",
-            (list(STAGE_NAMES),),
-        ).fetchall()
+        rows = QUERIES.all(conn, "unknown_pending_stages", {"known": list(STAGE_NAMES)}, row=_UnknownStage)
         conn.commit()
-        for stage, count in rows:
+        for row in rows:
             log.warning(
                 "%d pending rows have stage %r, which this worker does not know; they are skipped — "
                 "upgrade this worker to the version that added the stage",
-                count,
-                stage,
+                row.n,
+                row.stage,
             )
 
     # ---- wake-ups -------------------------------------------------------------------------------
@@ -417,7 +421,7 @@ class Worker:
         while not self.stopping:
             try:
                 with self.db.connect(autocommit=True) as conn:
-                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(NOTIFY_CHANNEL)))
                     while not self.stopping:
                         for note in conn.notifies(timeout=1.0):
                             event = self._wake.get(note.payload)

@@ -7,14 +7,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmill.api.schemas.dashboard import Dashboard, Throughput
 from docmill.api.schemas.queue import Failure, StageLag
-from docmill.api.sql import query
+from docmill.api.sql import QUERIES
 from docmill.db.engine import Database
 from docmill.pipeline import operations
-from docmill.pipeline.queue import as_psycopg
 
 log = logging.getLogger(__name__)
 
@@ -23,48 +22,27 @@ RECENT_FAILURES = 10
 CATEGORY_COUNTS_TTL_S = 10.0
 
 
+class _CategoryCount(NamedTuple):
+    path: str | None  # None: the uncategorized documents
+    n: int
+
+
 def stage_lag(conn: Any) -> list[StageLag]:
-    return [
-        StageLag(
-            stage=lag.stage,
-            pending=lag.pending,
-            processing=lag.processing,
-            failed=lag.failed,
-            oldest_pending_age_sec=max(lag.oldest_pending_age_sec, 0.0),
-            paused=lag.paused,
-        )
-        for lag in operations.queue_lag(conn)
-    ]
+    return [StageLag.model_validate(lag, from_attributes=True) for lag in operations.queue_lag(conn)]
 
 
 def failures(conn: Any, *, stage: str | None = None, limit: int = 50, offset: int = 0) -> list[Failure]:
-    rows = (
-        as_psycopg(conn)
-        .execute(query("recent_failures"), {"stage": stage, "limit": limit, "offset": offset})
-        .fetchall()
-    )
-    return [
-        Failure(
-            queue_id=r[0],
-            document_id=r[1],
-            document_title=r[2] or r[3],
-            stage=r[4],
-            error=r[5],
-            attempts=r[6],
-            finished_at=r[7],
-        )
-        for r in rows
-    ]
+    return QUERIES.all(conn, "recent_failures", {"stage": stage, "limit": limit, "offset": offset}, row=Failure)
 
 
 def failures_count(conn: Any, *, stage: str | None = None) -> int:
-    return int(as_psycopg(conn).execute(query("failures_count"), {"stage": stage}).fetchone()[0])
+    return int(QUERIES.scalar(conn, "failures_count", {"stage": stage}))
 
 
 def category_counts(conn: Any) -> tuple[dict[str, int], int]:
-    rows = as_psycopg(conn).execute(query("category_counts")).fetchall()
-    counts = {r[0]: int(r[1]) for r in rows if r[0] is not None}
-    uncategorized = sum(int(r[1]) for r in rows if r[0] is None)
+    rows = QUERIES.all(conn, "category_counts", row=_CategoryCount)
+    counts = {r.path: r.n for r in rows if r.path is not None}
+    uncategorized = sum(r.n for r in rows if r.path is None)
     return dict(sorted(counts.items())), uncategorized
 
 
@@ -124,17 +102,16 @@ class CategoryCountsCache:
 
 
 def dashboard(conn: Any, categories: CategoryCountsSnapshot) -> Dashboard:
-    pg = as_psycopg(conn)
-    pending_suggestions = int(pg.execute(query("pending_suggestions")).fetchone()[0])
-    done = operations.throughput(pg, THROUGHPUT_WINDOW_S)
+    pending_suggestions = int(QUERIES.scalar(conn, "pending_suggestions"))
+    done = operations.throughput(conn, THROUGHPUT_WINDOW_S)
     return Dashboard(
         category_counts=categories.counts,
         uncategorized_count=categories.uncategorized,
         document_count=sum(categories.counts.values()) + categories.uncategorized,
         category_counts_as_of=categories.as_of,
         library_pending_suggestions=pending_suggestions,
-        queue_lag=stage_lag(pg),
+        queue_lag=stage_lag(conn),
         throughput=Throughput(window_sec=THROUGHPUT_WINDOW_S, total=sum(done.values()), per_stage=done),
-        recent_failures=failures(pg, limit=RECENT_FAILURES),
+        recent_failures=failures(conn, limit=RECENT_FAILURES),
         generated_at=datetime.now(UTC),
     )

@@ -59,7 +59,7 @@ from docmill.db.engine import Database
 from docmill.errors import Conflict
 from docmill.ingest.service import ingest_stream
 from docmill.models import MailAccount
-from docmill.pipeline.sql import load_queries
+from docmill.db.sql import load_queries
 
 log = logging.getLogger(__name__)
 
