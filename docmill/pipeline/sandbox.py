@@ -22,13 +22,20 @@ import threading
 import time
 from typing import Any, BinaryIO
 
-from docmill.errors import BackendUnavailableError, DocmillError, PermanentStageError
+from docmill.errors import BackendUnavailableError, DocmillError, Permanent, PermanentStageError, Unavailable
+from docmill.pipeline.sandbox_child import ChildFailure
 
 _HEADER = struct.Struct("!Q")
 
 
-class SandboxError(PermanentStageError):
-    """The sandboxed code crashed, hung or ran out of a resource."""
+class SandboxError(Permanent):
+    """The file broke the parser: the sandboxed code crashed, hung or ran out of a resource on it.
+    Retrying the same file cannot help, so the row fails at once."""
+
+
+class SandboxUnavailable(Unavailable):
+    """The sandbox could not run the job at all (its process could not be started or reached). Nothing is
+    wrong with the file: the row waits and is tried again."""
 
 
 def _write_frame(stream: BinaryIO, obj: Any) -> None:
@@ -81,14 +88,20 @@ class Sandbox:
     def _start(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env["DOCMILL_SANDBOX"] = "1"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "docmill.pipeline.sandbox_child", str(self.memory_limit_mb), *self.preload],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=None,
-            env=env,
-            close_fds=True,
-        )
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "docmill.pipeline.sandbox_child", str(self.memory_limit_mb), *self.preload],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None,
+                env=env,
+                close_fds=True,
+            )
+        except OSError as exc:
+            raise SandboxUnavailable(
+                f"the {self.name} process could not be started ({exc.strerror or exc})",
+                "the job waits and is retried; check the worker's memory and process limits",
+            ) from None
         self._proc = proc
         return proc
 
@@ -124,7 +137,9 @@ class Sandbox:
                 _write_frame(proc.stdin, {"target": target, "payload": payload, "cpu_limit_s": cpu_limit_s})
             except (BrokenPipeError, OSError):
                 self._kill()
-                raise SandboxError(f"the {self.name} process could not be reached", "the job will be retried") from None
+                raise SandboxUnavailable(
+                    f"the {self.name} process could not be reached", "the job waits and is retried"
+                ) from None
             deadline = time.monotonic() + timeout_s
             fd = proc.stdout.fileno()
             try:
@@ -161,19 +176,18 @@ class Sandbox:
     def _unwrap(self, response: dict[str, Any]) -> Any:
         if response.get("ok"):
             return response["result"]
-        kind = response.get("kind")
         message = response.get("message") or "failed"
         hint = response.get("hint")
-        if kind == "memory":
-            raise SandboxError(
-                f"exceeded the memory limit of {self.memory_limit_mb} MB", "the file may be hostile or too large"
-            )
-        if kind == "cpu":
-            raise SandboxError("exceeded its CPU time limit", "the file may be hostile")
-        if kind == "permanent":
-            raise PermanentStageError(message, hint)
-        if kind == "backend":
-            raise BackendUnavailableError(message, hint)
-        if kind == "docmill":
-            raise DocmillError(message, hint)
-        raise RuntimeError(message)
+        match ChildFailure(response["kind"]):
+            case ChildFailure.MEMORY:
+                raise SandboxError(
+                    f"exceeded the memory limit of {self.memory_limit_mb} MB", "the file may be hostile or too large"
+                )
+            case ChildFailure.PERMANENT:
+                raise PermanentStageError(message, hint)
+            case ChildFailure.UNAVAILABLE:
+                raise BackendUnavailableError(message, hint)
+            case ChildFailure.INVALID:
+                raise DocmillError(message, hint)
+            case ChildFailure.ERROR:
+                raise RuntimeError(message)

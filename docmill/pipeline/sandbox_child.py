@@ -15,9 +15,23 @@ import signal
 import struct
 import sys
 import traceback
+from enum import StrEnum
 from typing import Any
 
 _HEADER = struct.Struct("!Q")
+
+
+class ChildFailure(StrEnum):
+    """Why a call failed inside the child, as the parent (docmill.pipeline.sandbox) reads it. Sent as the
+    plain value: run as `-m`, this module is `__main__` in the child, so members would not unpickle."""
+
+    MEMORY = "memory"  # MemoryError under the address-space limit: the file broke the parser
+    PERMANENT = "permanent"  # a Permanent error the stage raised (unsupported, corrupt)
+    UNAVAILABLE = "unavailable"  # an Unavailable error (a backend the stage needs is down): retried
+    INVALID = "invalid"  # another DocmillError with a message and a hint
+    ERROR = "error"  # any other exception (a bug, or a parser that fell over)
+
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -71,19 +85,22 @@ def _read_exact(stream: Any, n: int) -> bytes | None:
 
 
 def _error_response(exc: BaseException) -> dict[str, Any]:
-    from docmill.errors import BackendUnavailableError, DocmillError, PermanentStageError
+    from docmill.errors import DocmillError, Permanent, Unavailable  # noqa: PLC0415 (the child starts light)
 
     if isinstance(exc, MemoryError):
-        return {"ok": False, "kind": "memory"}
-    if isinstance(exc, PermanentStageError):
-        return {"ok": False, "kind": "permanent", "message": exc.message, "hint": exc.hint}
-    if isinstance(exc, BackendUnavailableError):
-        return {"ok": False, "kind": "backend", "message": exc.message, "hint": exc.hint}
+        return {"ok": False, "kind": ChildFailure.MEMORY.value}
     if isinstance(exc, DocmillError):
-        return {"ok": False, "kind": "docmill", "message": exc.message, "hint": exc.hint}
+        kind = (
+            ChildFailure.PERMANENT
+            if isinstance(exc, Permanent)
+            else ChildFailure.UNAVAILABLE
+            if isinstance(exc, Unavailable)
+            else ChildFailure.INVALID
+        )
+        return {"ok": False, "kind": kind.value, "message": exc.message, "hint": exc.hint}
     detail = str(exc).strip() or type(exc).__name__
     traceback.print_exception(exc, file=sys.stderr)
-    return {"ok": False, "kind": "error", "message": f"{type(exc).__name__}: {detail}"[:4000]}
+    return {"ok": False, "kind": ChildFailure.ERROR.value, "message": f"{type(exc).__name__}: {detail}"[:4000]}
 
 
 def main(argv: list[str]) -> None:

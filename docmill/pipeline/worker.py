@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 import psycopg
@@ -32,7 +33,7 @@ from psycopg import sql
 from docmill.config import Settings, get_settings
 from docmill.db.check import require_compatible_schema
 from docmill.db.engine import Database
-from docmill.errors import BackendUnavailableError, PermanentStageError
+from docmill.errors import Permanent, Unavailable
 from docmill.models import Document
 from docmill.pipeline import queue
 from docmill.pipeline.registry import STAGE_NAMES, StageSpec
@@ -63,9 +64,23 @@ def load_handler(spec: StageSpec) -> StageHandler:
     return handler
 
 
-@dataclass
+class OutcomeKind(StrEnum):
+    """What a job's run means for its queue row (the one place errors turn into queue behaviour)."""
+
+    DONE = "done"  # store the result, complete the row, chain the successors
+    GONE = "gone"  # the document was deleted meanwhile: complete the row, store nothing
+    PERMANENT = "permanent"  # a Permanent error (or the file broke the sandbox): fail the row now
+    WAIT = "wait"  # an Unavailable error (a backend is down): back off without spending the attempt
+    RELEASE = "release"  # the database went away mid-job: give the row back untouched
+    RETRY = "retry"  # any other error: fail this attempt, retried with backoff while attempts remain
+
+
+DOCUMENT_GONE = "document deleted"  # the note of a row completed for a deleted document
+
+
+@dataclass(frozen=True)
 class Outcome:
-    kind: str  # ok | permanent | defer | release | error
+    kind: OutcomeKind
     result: Any = None
     message: str = ""
 
@@ -242,16 +257,16 @@ class Worker:
 
     def _failure(self, spec: StageSpec, job: queue.Job, exc: BaseException) -> Outcome:
         """How an exception from a stage affects its row."""
-        if isinstance(exc, PermanentStageError):
-            return Outcome("permanent", message=str(exc))
-        if isinstance(exc, BackendUnavailableError):
-            return Outcome("defer", message=str(exc))
+        if isinstance(exc, Permanent):
+            return Outcome(OutcomeKind.PERMANENT, message=str(exc))
+        if isinstance(exc, Unavailable):
+            return Outcome(OutcomeKind.WAIT, message=str(exc))
         if isinstance(exc, psycopg.OperationalError | sqlalchemy.exc.OperationalError):
             # the database went away mid-job: give the row back without spending the attempt
             log.warning("database unavailable while running %s: %s", spec.name, str(exc).strip().splitlines()[0])
-            return Outcome("release", message=str(exc))
+            return Outcome(OutcomeKind.RELEASE, message=str(exc))
         log.error("stage %s failed for document %s", spec.name, job.document_id, exc_info=exc)
-        return Outcome("error", message=f"{type(exc).__name__}: {str(exc).strip() or 'no details'}")
+        return Outcome(OutcomeKind.RETRY, message=f"{type(exc).__name__}: {str(exc).strip() or 'no details'}")
 
     def _prepare(self, spec: StageSpec, handler: StageHandler, job: queue.Job) -> tuple[Any, Outcome | None]:
         """The job's payload, or the outcome that makes running it moot (document gone, prepare failed)."""
@@ -259,7 +274,7 @@ class Worker:
             with self.db.session() as session:
                 document = session.get(Document, job.document_id)
                 if document is None or document.deleted_at is not None:
-                    return None, Outcome("ok", None, "document deleted")
+                    return None, Outcome(OutcomeKind.GONE, message=DOCUMENT_GONE)
                 return handler.prepare(self.ctx, session, document), None
         except Exception as exc:
             return None, self._failure(spec, job, exc)
@@ -275,7 +290,7 @@ class Worker:
                 )
             else:
                 result = handler.run(payload)
-            return Outcome("ok", result)
+            return Outcome(OutcomeKind.DONE, result)
         except Exception as exc:
             return self._failure(spec, job, exc)
 
@@ -298,7 +313,9 @@ class Worker:
             for (i, _), result in zip(ready, results, strict=True):
                 job = jobs[i]
                 outcomes[i] = (
-                    self._failure(spec, job, result) if isinstance(result, BaseException) else Outcome("ok", result)
+                    self._failure(spec, job, result)
+                    if isinstance(result, BaseException)
+                    else Outcome(OutcomeKind.DONE, result)
                 )
         return [o for o in outcomes if o is not None]
 
@@ -332,40 +349,46 @@ class Worker:
                         if job.id not in held:
                             log.warning("lost the lease on row %s (%s); its result is dropped", job.id, spec.name)
                             continue
-                        if outcome.kind == "ok":
-                            note: str | None = outcome.message or None
-                            if has_store and outcome.message != "document deleted":
-                                try:
-                                    with session.begin_nested():
-                                        document = session.get(Document, job.document_id)
-                                        if document is not None:
-                                            note = handler.store(self.ctx, session, document, outcome.result) or note
-                                        session.flush()
-                                except PermanentStageError as exc:
-                                    queue.fail(session, job, self.worker_id, str(exc), permanent=True)
-                                    continue
-                                except Exception as exc:
-                                    log.exception(
-                                        "storing %s result for document %s failed", spec.name, job.document_id
-                                    )
-                                    queue.fail(session, job, self.worker_id, f"{type(exc).__name__}: {exc}")
-                                    continue
-                            done.append(job)
-                            notes.append(note)
-                        elif outcome.kind == "permanent":
-                            queue.fail(session, job, self.worker_id, outcome.message, permanent=True)
-                        elif outcome.kind == "defer":
-                            queue.defer(session, job, self.worker_id, outcome.message)
-                        elif outcome.kind == "release":
-                            queue.release(session, [job.id], self.worker_id)
-                        else:
-                            queue.fail(session, job, self.worker_id, outcome.message)
+                        match outcome.kind:
+                            case OutcomeKind.DONE:
+                                stored = self._store(spec, handler, session, job, outcome) if has_store else None
+                                if stored is None or stored.kind is OutcomeKind.DONE:
+                                    done.append(job)
+                                    notes.append((stored or outcome).message or None)
+                                else:
+                                    permanent = stored.kind is OutcomeKind.PERMANENT
+                                    queue.fail(session, job, self.worker_id, stored.message, permanent=permanent)
+                            case OutcomeKind.GONE:
+                                done.append(job)
+                                notes.append(outcome.message)
+                            case OutcomeKind.PERMANENT:
+                                queue.fail(session, job, self.worker_id, outcome.message, permanent=True)
+                            case OutcomeKind.WAIT:
+                                queue.defer(session, job, self.worker_id, outcome.message)
+                            case OutcomeKind.RELEASE:
+                                queue.release(session, [job.id], self.worker_id)
+                            case OutcomeKind.RETRY:
+                                queue.fail(session, job, self.worker_id, outcome.message)
                     queue.complete(session, done, self.worker_id, notes)
                 return
             except Exception as exc:
                 log.error("finishing a %s batch failed (%s); attempt %d of 5", spec.name, exc, attempt + 1)
                 time.sleep(min(2.0**attempt, 10.0))
         # The rows stay held; their leases expire and stale recovery retries them.
+
+    def _store(self, spec: StageSpec, handler: StageHandler, session: Any, job: queue.Job, outcome: Outcome) -> Outcome:
+        """Store a result in a savepoint: DONE with the stage's note, or PERMANENT/RETRY with the reason."""
+        try:
+            with session.begin_nested():
+                document = session.get(Document, job.document_id)
+                note = handler.store(self.ctx, session, document, outcome.result) if document is not None else None
+                session.flush()
+            return Outcome(OutcomeKind.DONE, message=note or outcome.message)
+        except Permanent as exc:
+            return Outcome(OutcomeKind.PERMANENT, message=str(exc))
+        except Exception as exc:
+            log.exception("storing %s result for document %s failed", spec.name, job.document_id)
+            return Outcome(OutcomeKind.RETRY, message=f"{type(exc).__name__}: {exc}")
 
     # ---- heartbeat, recovery, unknown stages ----------------------------------------------------
     def _heartbeat_loop(self) -> None:

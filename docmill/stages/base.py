@@ -29,6 +29,10 @@ from docmill.config import Settings
 from docmill.models import Document
 from docmill.transcripts import transcript_is_reliable
 
+# The note of a stage that had nothing to work on because the document has no text (classify, summarize,
+# embed): defined once here, for every stage to import.
+NO_TEXT = "skipped: no text"
+
 
 def ai_text(document: Document) -> str:
     """The text the AI stages (classify, summarize, embed; index too) may use; "" means skip the document.

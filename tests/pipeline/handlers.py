@@ -69,3 +69,15 @@ def allocate_without_bound(payload: Any) -> Any:
         while True:
             hoard.append(bytearray(64 * 1024 * 1024))
     return payload
+
+
+def backend_down(payload: Any) -> Any:
+    raise BackendUnavailableError("the embedding endpoint is not answering", "start it")
+
+
+def unsupported(payload: Any) -> Any:
+    raise PermanentStageError("unsupported format: not a PDF", "convert it first")
+
+
+def plain_bug(payload: Any) -> Any:
+    raise ValueError("the converter tripped over a table")
