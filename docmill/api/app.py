@@ -17,6 +17,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from docmill import __version__
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
+from docmill.api.routes import (
+    auth,
+    categories,
+    dashboard,
+    documents,
+    feeds,
+    health,
+    library,
+    mail,
+    queue,
+    search,
+    session,
+    uploads,
+)
 from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import LoginThrottle
 from docmill.config import get_settings
@@ -26,25 +40,22 @@ from docmill.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
-# Routers under /api, by module; each module exposes `router: APIRouter`. Every one of them requires
-# authentication (added here, so a new router cannot forget it). A module not present yet is skipped.
-API_ROUTER_MODULES = (
-    "docmill.api.routes.documents",
-    "docmill.api.routes.uploads",
-    "docmill.api.routes.queue",
-    "docmill.api.routes.dashboard",
-    "docmill.api.routes.search",
-    "docmill.api.routes.library",
-    "docmill.api.routes.categories",
-    "docmill.api.routes.feeds",
-    "docmill.api.routes.mail",
-    "docmill.api.routes.auth",
+# Routers under /api. Every one of them requires authentication (added here, so a new router cannot forget
+# it). Imported by name: a router module that is missing or broken stops the api at start, never silently.
+API_ROUTERS: tuple[APIRouter, ...] = (
+    documents.router,
+    uploads.router,
+    queue.router,
+    dashboard.router,
+    search.router,
+    library.router,
+    categories.router,
+    feeds.router,
+    mail.router,
+    auth.router,
 )
-# Routers outside the auth requirement (login, health), by module; they carry their own paths.
-PUBLIC_ROUTER_MODULES = (
-    "docmill.api.routes.health",
-    "docmill.api.routes.session",
-)
+# Routers outside the auth requirement (login, health); they carry their own paths.
+PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, session.router)
 # The only /api paths that answer without credentials.
 PUBLIC_API_PATHS = frozenset({"/api/session/login"})
 OPENAPI_PATH = "/api/openapi.json"
@@ -64,11 +75,6 @@ def _import_optional(module_name: str) -> Any:
         if exc.name == module_name:
             return None
         raise
-
-
-def _import_router(module_name: str) -> APIRouter | None:
-    module = _import_optional(module_name)
-    return None if module is None else module.router
 
 
 class AuthGate:
@@ -157,19 +163,15 @@ def create_app() -> FastAPI:
     )
     app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
-    for name in PUBLIC_ROUTER_MODULES:
-        router = _import_router(name)
-        if router is not None:
-            app.include_router(router)
-    for name in API_ROUTER_MODULES:
-        router = _import_router(name)
-        if router is not None:
-            app.include_router(
-                router,
-                prefix="/api",
-                dependencies=[Depends(require_auth)],
-                responses={**ERROR_RESPONSES, **AUTH_RESPONSES},
-            )
+    for router in PUBLIC_ROUTERS:
+        app.include_router(router)
+    for router in API_ROUTERS:
+        app.include_router(
+            router,
+            prefix="/api",
+            dependencies=[Depends(require_auth)],
+            responses={**ERROR_RESPONSES, **AUTH_RESPONSES},
+        )
 
     @app.get(OPENAPI_PATH, include_in_schema=False)
     def openapi_schema(_user: Annotated[AuthUser, Depends(require_auth)]) -> JSONResponse:
