@@ -45,10 +45,6 @@ class ApiError(HTTPException):
         self.hint = hint
 
 
-def not_found(what: str, hint: str | None = None) -> ApiError:
-    return ApiError(404, "not_found", f"{what} does not exist", hint)
-
-
 def error_response(
     status: int, code: str, message: str, hint: str | None = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:

@@ -14,12 +14,14 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from docmill.config import get_settings
+from docmill.db.engine import open_database
 from docmill.errors import DocmillError
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def setup_logging(level: str | None = None) -> None:
@@ -66,3 +68,13 @@ def cli_command(func: F) -> F:
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def in_transaction(work: Callable[[Any], T], *, application_name: str = "docmill") -> T:
+    """Open the configured database, run `work(conn)` in one transaction, commit it and return the result
+    (an exception rolls it back: nothing is committed)."""
+    db = open_database(application_name=application_name)
+    with db.connect() as conn:
+        result = work(conn)
+        conn.commit()
+    return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from docmill.cli.common import cli_command, console
+from docmill.cli.common import cli_command, console, in_transaction
 from docmill.cli.signals import run_until_stopped
 from docmill.db.engine import open_database
 from docmill.pipeline import operations
@@ -62,10 +62,7 @@ def retry(
     stage: str = typer.Option(None, "--stage", "-s", help="Only this stage."),
 ) -> None:
     """Retry failed rows (all, per document, per stage)."""
-    db = open_database()
-    with db.connect() as conn:
-        n = operations.retry_failed(conn, document_id=document, stage=stage)
-        conn.commit()
+    n = in_transaction(lambda conn: operations.retry_failed(conn, document_id=document, stage=stage))
     console.print(f"{n} rows queued again")
 
 
@@ -73,10 +70,7 @@ def retry(
 @cli_command
 def pause(stage: str) -> None:
     """Pause a stage (persists across restarts)."""
-    db = open_database()
-    with db.connect() as conn:
-        operations.set_paused(conn, stage, True)
-        conn.commit()
+    in_transaction(lambda conn: operations.set_paused(conn, stage, True))
     console.print(f"stage {stage} paused")
 
 
@@ -84,10 +78,7 @@ def pause(stage: str) -> None:
 @cli_command
 def resume(stage: str) -> None:
     """Resume a paused stage."""
-    db = open_database()
-    with db.connect() as conn:
-        operations.set_paused(conn, stage, False)
-        conn.commit()
+    in_transaction(lambda conn: operations.set_paused(conn, stage, False))
     console.print(f"stage {stage} resumed")
 
 
@@ -95,10 +86,7 @@ def resume(stage: str) -> None:
 @cli_command
 def run_missing(stage: str) -> None:
     """Run a stage for documents that never completed it."""
-    db = open_database()
-    with db.connect() as conn:
-        n = operations.run_missing(conn, stage)
-        conn.commit()
+    n = in_transaction(lambda conn: operations.run_missing(conn, stage))
     console.print(f"{n} documents queued for {stage}")
 
 
@@ -106,10 +94,7 @@ def run_missing(stage: str) -> None:
 @cli_command
 def run_all(stage: str) -> None:
     """Run a stage again for every document it applies to."""
-    db = open_database()
-    with db.connect() as conn:
-        n = operations.run_all(conn, stage)
-        conn.commit()
+    n = in_transaction(lambda conn: operations.run_all(conn, stage))
     console.print(f"{n} documents queued for {stage}")
 
 
@@ -117,10 +102,7 @@ def run_all(stage: str) -> None:
 @cli_command
 def reprocess(document: int, from_stage: str = typer.Option(None, "--from", help="Stage to start from.")) -> None:
     """Process a document again from a stage (default: from the start)."""
-    db = open_database()
-    with db.connect() as conn:
-        added = operations.reprocess(conn, document, from_stage)
-        conn.commit()
+    added = in_transaction(lambda conn: operations.reprocess(conn, document, from_stage))
     console.print(f"document {document}: queued {', '.join(added) or 'nothing (already queued)'}")
 
 

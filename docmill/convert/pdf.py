@@ -2,7 +2,7 @@
 
 pypdfium2 was chosen over MarkItDown's pdfminer path by measurement (bench/pdf_paths.py): the same
 word-level F1 against `expected_md/` on the corpus (1.00) at 20–80× the speed, and on held-out
-documents it keeps right-to-left text in order where pdfminer reverses it (DESIGN.md section 5).
+documents it keeps right-to-left text in order where pdfminer reverses it (docs/architecture.md, "The format table").
 """
 
 from __future__ import annotations

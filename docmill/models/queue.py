@@ -1,4 +1,4 @@
-"""The processing queue (DESIGN.md section 4) and persisted per-stage controls."""
+"""The processing queue (docs/architecture.md, "The queue") and persisted per-stage controls."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The processing queue engine (DESIGN.md section 4).
+"""The processing queue engine (docs/architecture.md, "The queue").
 
 - `enqueue_stage` / `enqueue_stages` are the only code that inserts queue rows (INSERT … ON CONFLICT
   … DO NOTHING against the partial unique index uq_queue_active; no check-then-insert).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docmill.kinds import ALL_KINDS, FILE_KINDS, MEDIA, OFFICE, TEXTUAL, DocumentKind
 
@@ -53,7 +53,6 @@ class StageSpec:
     memory_limit_mb: int = 2048
     cpu_limit_s: float | None = None
     handler: str = ""  # "module:attribute" of the StageHandler, imported lazily by the worker
-    extra: dict[str, object] = field(default_factory=dict)
 
     def applies(self, kind: str) -> bool:
         return kind in self.applies_to

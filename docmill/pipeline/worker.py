@@ -145,8 +145,6 @@ class Worker:
         self._wake = {s.name: threading.Event() for s in self.stages}
         self._held = _Held()
         self._threads: list[threading.Thread] = []
-        self._busy: dict[str, int] = {}
-        self._busy_lock = threading.Lock()
         self.processed = 0
 
     # ---- lifecycle ------------------------------------------------------------------------------

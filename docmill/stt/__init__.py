@@ -1,4 +1,4 @@
-"""Speech to text: the STT service (DESIGN.md section 6), its model backends, and the client the stt stage uses.
+"""Speech to text: the STT service, its model backends, and the client the stt stage uses.
 
 Modules: `audio` (ffmpeg probing and decoding), `models` (the Whisper models inside pip packages),
 `backends` (faster-whisper, Vosk), `vad` (seconds of speech), `confidence` (flags and the note for a transcript

@@ -1,4 +1,4 @@
-"""The STT service (DESIGN.md section 6): a FastAPI app around one speech model.
+"""The STT service (docs/operations.md and README): a FastAPI app around one speech model.
 
 - The model starts loading when the app starts (in the lifespan, on one of the service's model threads,
   so `/health` answers while a large model loads). `STT_PRELOAD=0` defers loading to the first transcription.

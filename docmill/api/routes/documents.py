@@ -264,27 +264,7 @@ def transcribe_document(
 )
 def get_history(session: DbSession, document_id: DocumentIdPath) -> list[HistoryEntry]:
     load_document(session, document_id, allow_deleted=True)
-    out = []
-    for h in operations.document_history(session, document_id):
-        duration = (h.finished_at - h.started_at).total_seconds() if h.started_at and h.finished_at else None
-        out.append(
-            HistoryEntry(
-                id=h.id,
-                stage=h.stage,
-                status=h.status,
-                attempts=h.attempts,
-                rescues=h.rescues,
-                waits=h.waits,
-                error=h.error,
-                note=h.note,
-                superseded=h.superseded,
-                created_at=h.created_at,
-                started_at=h.started_at,
-                finished_at=h.finished_at,
-                duration_sec=round(duration, 3) if duration is not None else None,
-            )
-        )
-    return out
+    return [HistoryEntry.model_validate(h) for h in operations.document_history(session, document_id)]
 
 
 @router.post(

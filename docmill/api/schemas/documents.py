@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docmill.api.schemas.common import NO_NUL
 from docmill.convert.types import PageSource
@@ -201,6 +201,10 @@ class Transcript(BaseModel):
 
 
 class HistoryEntry(BaseModel):
+    # a queue row of the document, read from docmill.pipeline.operations.HistoryEntry (no docstring: it would
+    # become part of the OpenAPI schema and the generated UI types)
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     stage: str = Field(description="A stage name (ProcessStage), or one this version does not know.")
     status: QueueStatus
@@ -214,6 +218,18 @@ class HistoryEntry(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     duration_sec: float | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _with_duration(cls, data: Any) -> Any:
+        """From a domain object: its fields, plus the run's duration (finished − started)."""
+        if isinstance(data, dict):
+            return data
+        fields = {name: getattr(data, name) for name in cls.model_fields if hasattr(data, name)}
+        started, finished = fields.get("started_at"), fields.get("finished_at")
+        seconds = (finished - started).total_seconds() if started and finished else None
+        fields.setdefault("duration_sec", round(seconds, 3) if seconds is not None else None)
+        return fields
 
 
 class ReprocessRequest(BaseModel):

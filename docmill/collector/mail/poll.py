@@ -56,10 +56,10 @@ from docmill.collector.mail.types import (
 from docmill.collector.schedule import next_poll_at
 from docmill.config import Settings
 from docmill.db.engine import Database
+from docmill.db.sql import load_queries
 from docmill.errors import Conflict
 from docmill.ingest.service import ingest_stream
 from docmill.models import MailAccount
-from docmill.db.sql import load_queries
 
 log = logging.getLogger(__name__)
 
