@@ -40,6 +40,9 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from docmill.auth.tokens import create_token
+from docmill.models import User
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(REPO))
@@ -231,9 +234,6 @@ def load(url: str, completed: int, pending: int) -> dict[str, int]:
 
 
 def make_token(url: str) -> str:
-    from docmill.auth.tokens import create_token
-    from docmill.models import User
-
     db = Database(url)
     try:
         with db.transaction() as session:

@@ -48,6 +48,8 @@ from typing import Any
 
 import psycopg
 
+from docmill.pipeline import queue
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _pg import BenchServer, progress
@@ -80,8 +82,6 @@ def _worker_main(fn: WorkerFn, barrier: Any, results: Any, args: tuple[Any, ...]
 
 
 def docmill_worker(barrier: Any, url: str, index: int, batch: int, single_txn: bool) -> int:
-    from docmill.pipeline import queue
-
     worker = f"bench-{os.getpid()}-{index}"
     done = 0
     with psycopg.connect(url) as conn:
@@ -139,10 +139,10 @@ def pgqueuer_driver_name() -> str:
 
 @contextlib.asynccontextmanager
 async def pgqueuer_queries(url: str) -> AsyncIterator[Any]:
-    from pgqueuer import AsyncpgDriver, PsycopgDriver, Queries
+    from pgqueuer import AsyncpgDriver, PsycopgDriver, Queries  # noqa: PLC0415 (the peer queue libraries load only when their side of the comparison runs)
 
     if pgqueuer_driver_name() == "asyncpg":
-        import asyncpg
+        import asyncpg  # noqa: PLC0415 (the peer queue libraries load only when their side of the comparison runs)
 
         conn = await asyncpg.connect(url)
         try:
@@ -155,9 +155,9 @@ async def pgqueuer_queries(url: str) -> AsyncIterator[Any]:
 
 
 async def _pgqueuer_worker(barrier: Any, url: str, batch: int) -> int:
-    from pgqueuer import QueueManager
-    from pgqueuer.models import Job
-    from pgqueuer.types import QueueExecutionMode
+    from pgqueuer import QueueManager  # noqa: PLC0415 (the peer queue libraries load only when their side of the comparison runs)
+    from pgqueuer.models import Job  # noqa: PLC0415 (the peer queue libraries load only when their side of the comparison runs)
+    from pgqueuer.types import QueueExecutionMode  # noqa: PLC0415 (the peer queue libraries load only when their side of the comparison runs)
 
     logging.getLogger("pgqueuer").setLevel(logging.WARNING)
     done = 0
@@ -175,7 +175,7 @@ async def _pgqueuer_worker(barrier: Any, url: str, batch: int) -> int:
 
 
 def procrastinate_app(url: str) -> tuple[Any, Any]:
-    from procrastinate import App, PsycopgConnector
+    from procrastinate import App, PsycopgConnector  # noqa: PLC0415 (the peer queue libraries load only when their side of the comparison runs)
 
     app = App(connector=PsycopgConnector(conninfo=url))
 
@@ -266,8 +266,6 @@ def setup_docmill(url: str, documents: int) -> None:
 
 
 def enqueue_docmill(url: str, n: int) -> float:
-    from docmill.pipeline import queue
-
     with psycopg.connect(url) as conn:
         doc_ids = [r[0] for r in conn.execute("SELECT id FROM documents ORDER BY id LIMIT %s", (n,)).fetchall()]
         start = time.monotonic()

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import psycopg
 
+from docmill.ai.embeddings import get_embedder
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -196,8 +198,6 @@ def main() -> None:
             unit(centres[int(nprng.integers(TOPICS))] + 0.3 * nprng.standard_normal(DIM).astype(np.float32) / 2)
             for _ in texts
         ]
-
-        from docmill.ai.embeddings import get_embedder
 
         embedder = get_embedder(settings)
         embedder.warm_up()

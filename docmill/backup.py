@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+
 from docmill.config import Settings
 from docmill.db.embedded import pg_binary
 from docmill.db.migrate import current_revision
@@ -58,8 +60,6 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
 
 def export_backup(settings: Settings, database_url: str, target: Path) -> BackupInfo:
     """Write a backup archive of the database and the data directory's files."""
-    import psycopg
-
     with psycopg.connect(to_libpq(database_url)) as conn:
         documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]  # type: ignore[index]
     revision = current_revision(database_url)
@@ -97,8 +97,6 @@ def export_backup(settings: Settings, database_url: str, target: Path) -> Backup
 
 def import_backup(settings: Settings, database_url: str, source: Path, *, force: bool = False) -> BackupInfo:
     """Restore a backup into this database and data directory (which must be empty unless `force`)."""
-    import psycopg
-
     source = source.expanduser().resolve()
     if not source.is_file():
         raise DocmillError(f"no backup at {source}", "pass the path of a file made by `docmill export`")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from docmill.config import Settings, reset_settings_cache
+from docmill.config import Settings, get_settings, reset_settings_cache
 from docmill.db.engine import Database, set_database
+from docmill.models import Document
 from tests.pg import TestServer
 from tests.samples import Samples
 
@@ -99,7 +100,6 @@ def settings(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("DOCMILL_DATA_DIR", str(data_dir))
     reset_settings_cache()
     set_database(database)
-    from docmill.config import get_settings
 
     try:
         yield get_settings()
@@ -127,8 +127,6 @@ def make_document(database: Database):
     """Insert a bare document row (no file) and return its id."""
 
     def _make(kind: str = "text", **fields: object) -> int:
-        from docmill.models import Document
-
         token = uuid.uuid4().hex
         with database.transaction() as session:
             doc = Document(

@@ -90,7 +90,7 @@ def summary_table(results: list[tuple[Path, IngestResult]]) -> Table:
 @cli_command
 def inbox() -> None:
     """Watch DOCMILL_INBOX_DIR and ingest each new file once (Ctrl-C or SIGTERM stops it)."""
-    from docmill.ingest.inbox import run_inbox
+    from docmill.ingest.inbox import run_inbox  # noqa: PLC0415 (lazy: only this command watches the inbox)
 
     settings = get_settings()
     if settings.inbox_dir is None:

@@ -127,7 +127,7 @@ def fetch_now(feed: str = typer.Argument(None, help="The feed's id or URL (defau
 @cli_command
 def collector() -> None:
     """Poll every feed on its schedule until SIGTERM or Ctrl-C."""
-    from docmill.collector.runner import run_collector
+    from docmill.collector.runner import run_collector  # noqa: PLC0415 (lazy: only this command runs the collector)
 
     settings = get_settings()
     db = open_database(settings, application_name="docmill-collector")

@@ -20,7 +20,7 @@ def worker(
     concurrency: int = typer.Option(None, "--concurrency", min=1, help="Runners per stage (default: registry)."),
 ) -> None:
     """Run a queue worker: claims rows, runs stages, chains successors. SIGTERM stops it gracefully."""
-    from docmill.pipeline.worker import Worker
+    from docmill.pipeline.worker import Worker  # noqa: PLC0415 (lazy: the worker pulls in the stages; other commands stay fast)
 
     specs = parse_stage_list(stages)
     db = open_database(application_name="docmill-worker")

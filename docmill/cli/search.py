@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, datetime
@@ -28,8 +29,6 @@ def _parse_day(value: str | None, option: str) -> date | None:
 
 
 def _rich_snippet(snippet: str) -> Text:
-    import html
-
     text = Text()
     pos = 0
     for match in _MARK.finditer(snippet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -20,7 +21,7 @@ from docmill.serve.supervisor import Child, Supervisor
 
 def _first_login_message(db: Any, settings: Any) -> str:
     """Make sure someone can log in; say how."""
-    from docmill.auth.service import ensure_first_admin
+    from docmill.auth.service import ensure_first_admin  # noqa: PLC0415 (lazy: only serve creates the first admin)
 
     username, password = ensure_first_admin(db, settings)
     if password:
@@ -71,8 +72,6 @@ def serve(
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-
-    import threading
 
     threading.Thread(target=_announce, daemon=True).start()
     try:

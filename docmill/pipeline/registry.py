@@ -12,6 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from docmill.errors import DocmillError
 from docmill.kinds import ALL_KINDS, FILE_KINDS, MEDIA, OFFICE, TEXTUAL, DocumentKind
 
 __all__ = [
@@ -176,8 +177,6 @@ def get_stage(name: str) -> StageSpec | None:
 def require_stage(name: str) -> StageSpec:
     stage = _BY_NAME.get(name)
     if stage is None:
-        from docmill.errors import DocmillError
-
         raise DocmillError(f"unknown stage {name!r}", f"choose one of: {', '.join(STAGE_NAMES)}")
     return stage
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from docmill.api.app import create_app
 from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import LoginThrottle
+from docmill.auth.tokens import create_token
 from docmill.auth.users import AuthError, create_user
 from docmill.config import Settings, reset_settings_cache
 from docmill.db.engine import Database
@@ -111,7 +112,6 @@ def test_token_management(client: TestClient, account: Account, database: Databa
 
     with database.transaction() as session:
         bob = create_user(session, "bob", "bobs password!", is_admin=False)
-        from docmill.auth.tokens import create_token
 
         bobs = create_token(session, bob, "bob's").row.id
     assert client.delete(f"/api/tokens/{bobs}", headers={"X-CSRF-Token": csrf}).status_code == 404

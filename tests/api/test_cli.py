@@ -13,8 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 import typer
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from docmill.api.app import create_app
 from docmill.cli.api import register
 from docmill.config import Settings
 from tests.api.conftest import Seeded
@@ -58,10 +60,6 @@ def test_user_and_token_commands(settings: Settings) -> None:
     bobs = runner.invoke(cli, ["token", "create", "--user", "bob"])
     assert bobs.exit_code == 0 and bobs.stdout.strip() != token
     assert runner.invoke(cli, ["token", "create", "--user", "carol"]).exit_code == 1
-
-    from fastapi.testclient import TestClient
-
-    from docmill.api.app import create_app
 
     with TestClient(create_app()) as client:
         headers = {"Authorization": f"Bearer {token}"}

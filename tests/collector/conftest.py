@@ -74,7 +74,7 @@ class FeedServer:
             return [h for h in self.hits if h.path == path]
 
 
-def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
+def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:  # noqa: C901 (one HTTP handler class)
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 

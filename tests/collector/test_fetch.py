@@ -3,18 +3,26 @@ redirects alike), connections pinned to the checked address, schemes, size, time
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
+import ssl
+import threading
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from docmill.collector.fetch import AddressPolicy, BlockedAddressError, FetchError, SafeFetcher
 from docmill.collector.service import fetch_feed
 from docmill.config import Settings
 from docmill.db.engine import Database
-from tests.collector.conftest import FeedServer, Route
+from tests.collector.conftest import FeedServer, Route, _handler
 from tests.collector.helpers import count, new_feed, rows
 from tests.samples import Samples
 
@@ -238,12 +246,6 @@ def test_refused_feed_is_recorded_and_never_connected(
 
 def _tls_files(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A throwaway CA and a certificate for feeds.test signed by it: (ca.pem, cert.pem, key.pem)."""
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
 
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -284,11 +286,6 @@ def test_https_checks_the_certificate_against_the_url_host(
     feed_server: FeedServer, connections: list[Any], samples: Samples, tmp_path: Path
 ) -> None:
     """The connection goes to the pinned address, while TLS still verifies the name in the URL."""
-    import ssl
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    from tests.collector.conftest import _handler
 
     ca, cert, key = _tls_files(tmp_path)
     feed_server.add_file("/feeds/rss20.xml", samples / "rss/rss20dc.xml")

@@ -16,7 +16,9 @@ from docmill.db.engine import Database
 from docmill.db.migrate import upgrade
 from docmill.errors import SchemaDriftError
 from docmill.models import QueueRow
-from docmill.pipeline.registry import ProcessStage
+from docmill.pipeline.registry import ProcessStage, get_stage
+from docmill.pipeline.worker import Worker
+from tests.pipeline.handlers import NoopHandler
 
 
 def run_cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
@@ -85,9 +87,6 @@ def test_row_with_unknown_stage_reads_without_error(database: Database, make_doc
     assert not isinstance(rows[0].stage, ProcessStage)
 
     # a running worker leaves the unknown row alone, warns, and still processes its own stages
-    from docmill.pipeline.registry import get_stage
-    from docmill.pipeline.worker import Worker
-    from tests.pipeline.handlers import NoopHandler
 
     worker = Worker(database, [get_stage("markdown")], handlers={"markdown": NoopHandler()}, check_schema=False)
     with caplog.at_level(logging.WARNING):

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 DPI = 300
@@ -198,8 +199,6 @@ def text_pdf_page(lines: list[str]) -> bytes:
 
 def mixed_pdf(text_lines: list[str], scan: Scan, path: Path) -> Path:
     """Page 1 born digital (a text layer of `text_lines`), page 2 an image-only scan."""
-    import pypdfium2 as pdfium
-
     scan_pdf = io.BytesIO()
     scan.image.convert("RGB").save(scan_pdf, "PDF", resolution=float(DPI))
     merged = pdfium.PdfDocument.new()

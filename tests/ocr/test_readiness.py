@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from docmill.api.app import create_app
 from docmill.cli.main import app as cli
 from docmill.config import Settings, reset_settings_cache
 from docmill.db.engine import Database
@@ -30,8 +31,6 @@ def test_languages_parse_and_name_their_packages() -> None:
 def test_ready_and_ocr_check_name_the_missing_package(
     settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docmill.api.app import create_app
-
     with TestClient(create_app()) as client:
         body = client.get("/ready").json()
         assert body["ready"] is True and body["ocr"]["ok"] and body["ocr"]["languages"] == ["kor", "eng"]

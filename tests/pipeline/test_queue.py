@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import psycopg
 import pytest
 
 from docmill.db.engine import Database
+from docmill.errors import DocmillError
 from docmill.pipeline import operations, queue
 from docmill.pipeline.registry import STAGE_NAMES
 
@@ -40,8 +43,6 @@ def test_unique_index_rejects_a_second_active_row_even_from_raw_sql(database: Da
 
 
 def test_enqueue_rejects_unknown_stage(database: Database, make_document) -> None:
-    from docmill.errors import DocmillError
-
     doc = make_document()
     with database.connect() as conn, pytest.raises(DocmillError, match="unknown stage"):
         queue.enqueue_stage(conn, doc, "ocr")
@@ -64,8 +65,6 @@ def test_claim_leases_and_skips_locked_rows(database: Database, make_document) -
 
 
 def test_claim_honours_priority_run_after_and_pause(database: Database, make_document) -> None:
-    from datetime import UTC, datetime, timedelta
-
     low, high, later = make_document(), make_document(), make_document()
     with database.connect() as conn:
         queue.enqueue_stage(conn, low, "embed")
@@ -220,8 +219,6 @@ def test_run_missing_and_run_all_only_reach_documents_that_reached_the_stage(dat
 
 
 def test_reprocess_from_a_stage(database: Database, make_document) -> None:
-    from docmill.errors import DocmillError
-
     doc = make_document(kind="pdf")
     with database.connect() as conn:
         assert operations.reprocess(conn, doc) == ["extract"]

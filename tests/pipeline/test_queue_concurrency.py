@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -92,8 +93,6 @@ def test_sixteen_processes_enqueue_the_same_pairs_through_every_path(database: D
 
 
 def test_no_code_outside_enqueue_inserts_queue_rows() -> None:
-    import re
-
     offenders = []
     pattern = re.compile(r"insert\s+into\s+processing_queue", re.IGNORECASE)
     for path in (REPO / "docmill").rglob("*"):

@@ -10,9 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from docmill.api.app import create_app
+from docmill.cli.main import app
 from docmill.config import reset_settings_cache
 from docmill.db.engine import set_database
 from docmill.search import search
+from tests.api.conftest import make_account
 from tests.search.conftest import IndexedCorpus
 
 
@@ -94,8 +97,6 @@ def corpus_env(indexed_corpus: IndexedCorpus, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_cli_json(corpus_env: IndexedCorpus) -> None:
-    from docmill.cli.main import app
-
     result = CliRunner().invoke(app, ["search", "김치 양념", "--json", "--limit", "3"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output.strip().splitlines()[-1])
@@ -112,9 +113,6 @@ def test_cli_json(corpus_env: IndexedCorpus) -> None:
 
 
 def test_api(corpus_env: IndexedCorpus) -> None:
-    from docmill.api.app import create_app
-    from tests.api.conftest import make_account
-
     account = make_account(corpus_env.database, "searcher")
     with TestClient(create_app()) as client:
         client.headers.update(account.headers)

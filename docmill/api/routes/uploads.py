@@ -100,7 +100,7 @@ class _IncompleteUpload(Exception):
     },
     summary="Upload a file (multipart/form-data, field 'file')",
 )
-async def upload_document(
+async def upload_document(  # noqa: C901 (a streaming multipart parser in callbacks; to split into a class)
     request: Request,
     settings: Annotated[Settings, Depends(settings_dep)],
     db: Annotated[Database, Depends(database_dep)],
