@@ -40,9 +40,6 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from docmill.auth.tokens import create_token
-from docmill.models import User
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(REPO))
@@ -50,7 +47,9 @@ sys.path.insert(0, str(REPO))
 from _pg import BenchServer, progress  # noqa: E402
 
 from docmill.api.sql import query as api_query  # noqa: E402
+from docmill.auth.tokens import create_token  # noqa: E402
 from docmill.db.engine import Database  # noqa: E402
+from docmill.models import User  # noqa: E402
 from docmill.pipeline import registry  # noqa: E402
 
 GOAL_P95_MS = 50.0

@@ -48,11 +48,10 @@ from typing import Any
 
 import psycopg
 
-from docmill.pipeline import queue
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from _pg import BenchServer, progress
+
+from docmill.pipeline import queue
 
 STAGE = "summarize"  # no successors: completing it enqueues nothing
 LEASE_S = 60.0

