@@ -42,4 +42,10 @@ describe('format', () => {
 		expect(documentLabel({ id: 3, title: null, original_name: null })).toBe('Document 3');
 		expect(documentLabel({ document_id: 8, title: 'AutoGen' })).toBe('AutoGen');
 	});
+
+	it('names a failure by its document title, not its id', () => {
+		const failure = { queue_id: 9, document_id: 43, document_title: 'Quarterly report.pdf', stage: 'markdown' };
+		expect(documentLabel(failure)).toBe('Quarterly report.pdf');
+		expect(documentLabel({ document_id: 43, document_title: null })).toBe('Document 43');
+	});
 });

@@ -72,7 +72,13 @@ export function formatPercent(value: number | null | undefined): string {
 }
 
 /** The title to show for a document. */
-export function documentLabel(doc: { title?: string | null; original_name?: string | null; id?: number; document_id?: number }): string {
+export function documentLabel(doc: {
+	title?: string | null;
+	original_name?: string | null;
+	document_title?: string | null; // failures and other rows about a document carry its title under this name
+	id?: number;
+	document_id?: number;
+}): string {
 	const id = doc.id ?? doc.document_id;
-	return doc.title?.trim() || doc.original_name?.trim() || (id !== undefined ? `Document ${id}` : 'Untitled');
+	return doc.title?.trim() || doc.document_title?.trim() || doc.original_name?.trim() || (id !== undefined ? `Document ${id}` : 'Untitled');
 }
