@@ -1,25 +1,20 @@
-// A document kind in a few letters, for the thumbnail placeholder (64 px wide: a long word would break).
-import type { DocumentKind } from '$lib/api/types';
-
-const SHORT: Record<DocumentKind, string> = {
-	pdf: 'PDF',
-	document: 'DOC',
-	presentation: 'SLIDES',
-	spreadsheet: 'SHEET',
-	html: 'WEB',
-	text: 'TEXT',
-	ebook: 'EBOOK',
-	email: 'MAIL',
-	image: 'IMAGE',
-	audio: 'AUDIO',
-	video: 'VIDEO',
-	archive: 'ZIP',
-	news: 'NEWS',
-	unknown: 'FILE'
-};
+// A document kind in words, and in a few letters for the thumbnail placeholder (64 px wide: a long word
+// would break mid-word), in the UI's language.
+import { hasMessage, t } from '$lib/i18n/index.svelte';
 
 export const KIND_SHORT_MAX = 6; // characters that fit the placeholder at its font size
 
 export function kindShort(kind: string): string {
-	return SHORT[kind as DocumentKind] ?? kind.slice(0, KIND_SHORT_MAX).toUpperCase();
+	const key = `kindShort.${kind}`;
+	return hasMessage(key) ? t(key) : kind.slice(0, KIND_SHORT_MAX).toUpperCase();
+}
+
+export function kindLabel(kind: string): string {
+	const key = `kind.${kind}`;
+	return hasMessage(key) ? t(key) : kind;
+}
+
+export function statusLabel(status: string): string {
+	const key = `status.${status}`;
+	return hasMessage(key) ? t(key) : status.replace('_', ' ');
 }
