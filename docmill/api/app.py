@@ -23,6 +23,7 @@ from docmill.config import get_settings
 from docmill.db.check import check_schema
 from docmill.db.engine import get_database
 from docmill.errors import DatabaseError
+from docmill.history.sampler import Sampler
 
 log = logging.getLogger(__name__)
 
@@ -130,17 +131,25 @@ class SecurityHeaders:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
     settings = get_settings()
+    sampler: Sampler | None = None  # the dashboard history's sampler (one writer across processes)
     try:
         db = await run_in_threadpool(get_database)
         report = await run_in_threadpool(check_schema, db.url)
         if report.ok:
             await run_in_threadpool(lambda: ensure_first_admin(db, settings, generate=False))
+            sampler = Sampler(db, settings.dashboard_sample_interval)
         else:
             for problem in report.problems():
                 log.error("%s", problem)
     except (DatabaseError, OSError) as exc:
         log.error("the database is not available at start-up: %s (/ready stays false until it is)", exc)
-    yield
+    if sampler is not None:
+        sampler.start()
+    try:
+        yield
+    finally:
+        if sampler is not None:
+            await run_in_threadpool(sampler.stop)
 
 
 def create_app() -> FastAPI:

@@ -488,6 +488,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue's figures over a past window, sampled by the server every 30 s */
+        get: operations["get_history_api_dashboard_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -1066,6 +1083,31 @@ export interface components {
              */
             generated_at: string;
         };
+        /** DashboardHistory */
+        DashboardHistory: {
+            /**
+             * Window
+             * @description 1h, 3h, 12h or 7d, ending now.
+             */
+            window: string;
+            /**
+             * Bucket S
+             * @description Seconds between points.
+             */
+            bucket_s: number;
+            /**
+             * Total
+             * @description All stages together (sums; the oldest age: the maximum).
+             */
+            total: components["schemas"]["HistoryPointOut"][];
+            /**
+             * Per Stage
+             * @description The same per stage.
+             */
+            per_stage: {
+                [key: string]: components["schemas"]["HistoryPointOut"][];
+            };
+        };
         /** DatabaseReadiness */
         DatabaseReadiness: {
             /** Ok */
@@ -1490,6 +1532,34 @@ export interface components {
             finished_at: string | null;
             /** Duration Sec */
             duration_sec: number | null;
+        };
+        /** HistoryPointOut */
+        HistoryPointOut: {
+            /**
+             * T
+             * Format: date-time
+             * @description The start of the bucket.
+             */
+            t: string;
+            /**
+             * Pending
+             * @description Mean pending rows in the bucket.
+             */
+            pending: number;
+            /** Processing */
+            processing: number;
+            /** Failed */
+            failed: number;
+            /**
+             * Oldest Pending Age Sec
+             * @description The worst age of the oldest pending row in the bucket.
+             */
+            oldest_pending_age_sec: number;
+            /**
+             * Completed Per Min
+             * @description Mean rows completed per minute.
+             */
+            completed_per_min: number;
         };
         /**
          * IngestMode
@@ -2735,6 +2805,12 @@ export interface components {
              */
             language?: ("en" | "ko") | null;
         };
+        /**
+         * Window
+         * @description The periods the dashboard's charts offer.
+         * @enum {string}
+         */
+        Window: "1h" | "3h" | "12h" | "7d";
     };
     responses: never;
     parameters: never;
@@ -4640,6 +4716,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_history_api_dashboard_history_get: {
+        parameters: {
+            query?: {
+                window?: components["schemas"]["Window"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardHistory"];
                 };
             };
             /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
@@ -6895,3 +7029,4 @@ export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<compone
 export const transcriptFlagValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TranscriptFlag"]> = ["low_confidence", "repetitive", "unread_speech", "not_english"];
 export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate"];
 export const userOutLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserOut"]["language"]> = ["en", "ko"];
+export const windowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Window"]> = ["1h", "3h", "12h", "7d"];
