@@ -40,6 +40,7 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.feeds",
     "docmill.api.routes.mail",
     "docmill.api.routes.auth",
+    "docmill.api.routes.admin",
 )
 # Routers outside the auth requirement (login, health), by module; they carry their own paths.
 PUBLIC_ROUTER_MODULES = (

