@@ -161,6 +161,8 @@ class Watched:
             self.problems.append(f"console error on {self.page.url}: {message.text}")
 
     def _failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED":  # cancelled by the test navigating on, not a failure
+            return
         self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def take(self) -> list[str]:
