@@ -225,7 +225,8 @@ def test_every_page_in_both_languages_and_sizes(stack: Stack, database: Database
     ]
     for locale, accept in (("en", "en-US"), ("ko", "ko-KR")):
         for size, viewport in SIZES.items():
-            context = chromium.new_context(viewport=viewport, locale=accept)
+            # bypass_csp: only so that axe-core can be injected; the app itself runs under its policy
+            context = chromium.new_context(viewport=viewport, locale=accept, bypass_csp=True)
             context.set_default_timeout(20_000)
             try:
                 watched = Watched(context.new_page())

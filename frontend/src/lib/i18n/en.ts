@@ -432,6 +432,7 @@ export const en = {
 	"admin.value": "Value",
 	"admin.secret": "secret",
 	"admin.default": "(default)",
+	"common.scrollable": "Table (scrolls sideways)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -433,4 +433,5 @@ export const ko: Record<MessageKey, string> = {
 	"admin.value": "값",
 	"admin.secret": "비밀",
 	"admin.default": "(기본값)",
+	"common.scrollable": "표 (옆으로 스크롤)",
 };
