@@ -526,6 +526,7 @@ export const en = {
 	"mailbox.noSubject": "(no subject)",
 	"mailbox.messageRole": "(message)",
 	"mailbox.latest": "The latest {shown, number} of {total, number}.",
+	"mailbox.addRuleButton": "Add rule",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -527,4 +527,5 @@ export const ko: Record<MessageKey, string> = {
 	"mailbox.noSubject": "(제목 없음)",
 	"mailbox.messageRole": "(메시지)",
 	"mailbox.latest": "전체 {total, number}개 중 최근 {shown, number}개.",
+	"mailbox.addRuleButton": "규칙 추가",
 };
