@@ -563,6 +563,8 @@ export const en = {
 	"stt.source.default": "the service’s default",
 	"stt.source.detected": "detected by the model",
 	"stt.source.model": "the model’s only language",
+	"mailbox.archivePlaceholder": "Archive",
+	"mailbox.categoryPlaceholder": "Finance/Bills",
 } as const;
 
 export type MessageKey = keyof typeof en;

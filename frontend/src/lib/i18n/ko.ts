@@ -564,4 +564,6 @@ export const ko: Record<MessageKey, string> = {
 	"stt.source.default": "서비스 기본값",
 	"stt.source.detected": "모델이 감지함",
 	"stt.source.model": "모델의 유일한 언어",
+	"mailbox.archivePlaceholder": "보관함",
+	"mailbox.categoryPlaceholder": "재무/청구서",
 };
