@@ -230,6 +230,7 @@ def test_every_page_in_both_languages_and_sizes(stack: Stack, database: Database
             context.set_default_timeout(20_000)
             try:
                 watched = Watched(context.new_page())
+                check_page(watched, stack.base_url, "/login", "login", locale, size)  # before any session
                 login(watched.page, stack.base_url)
                 watched.take()
                 for path, name in pages:
