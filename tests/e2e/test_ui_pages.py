@@ -64,6 +64,7 @@ class Seeded:
     scan: int  # a PDF whose Markdown is empty (no text layer, OCR found nothing)
     failed: int  # a document whose markdown stage failed
     binned: int  # in the trash
+    recording: int  # audio with a transcript and a failed stage: four tabs, the longest labels
 
 
 def _document(session, **fields) -> int:
@@ -112,7 +113,18 @@ def seed(database: Database) -> Seeded:
             media_type="text/plain",
             deleted_at=now,
         )
+        recording = _document(
+            session,
+            token="e5",
+            kind="audio",
+            title="Team meeting",
+            original_name="meeting.mp3",
+            media_type="audio/mpeg",
+            markdown="Hello team.",
+            transcript={"text": "Hello team.", "segments": [], "language": "en", "duration": 3.0},
+        )
         rows = [(d, stage, "completed", None) for d in (sheet, scan) for stage in ("extract", "markdown")]
+        rows += [(recording, "extract", "completed", None), (recording, "summarize", "failed", "the LLM timed out")]
         rows += [(failed, "extract", "completed", None), (failed, "markdown", "failed", ENCRYPTED)]
         for doc_id, stage, status, error in rows:  # direct SQL is fine for seeding a test
             session.execute(
@@ -123,7 +135,7 @@ def seed(database: Database) -> Seeded:
                 ),
                 {"d": doc_id, "s": stage, "st": status, "e": error},
             )
-    return Seeded(sheet, scan, failed, binned)
+    return Seeded(sheet, scan, failed, binned, recording)
 
 
 @pytest.fixture
@@ -243,9 +255,9 @@ def test_every_page_in_both_languages_and_sizes(stack: Stack, database: Database
 
 def check_phone_tabs(page: Page, base: str, seeded: Seeded) -> None:
     """On a phone every document tab is whole on the screen (the fourth was cut to "Deta")."""
-    page.goto(f"{base}/documents/{seeded.failed}")
+    page.goto(f"{base}/documents/{seeded.recording}")
     tabs = page.get_by_role("tab")
-    expect(tabs).to_have_count(3)
+    expect(tabs).to_have_count(4)
     width = page.viewport_size["width"]
     for i in range(tabs.count()):
         box = tabs.nth(i).bounding_box()
