@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     worker_poll_interval: float = Field(default=2.0, description="Seconds between polls when no NOTIFY arrives.")
     worker_concurrency: int | None = Field(default=None, description="Override every stage's concurrency.")
     recovery_interval: float = Field(default=15.0, description="Seconds between stale-lease recovery sweeps.")
+    dashboard_sample_interval: float = Field(
+        default=30.0,
+        description="Seconds between the dashboard history's samples (taken by the api, one process at a time); "
+        "0 turns sampling off.",
+    )
     worker_lease_s: float | None = Field(
         default=None, description="Override every stage's lease (seconds a claimed row is held without a heartbeat)."
     )

@@ -18,6 +18,7 @@ from docmill import __version__
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
 from docmill.api.routes import (
+    admin,
     auth,
     categories,
     dashboard,
@@ -37,6 +38,7 @@ from docmill.config import get_settings
 from docmill.db.check import check_schema
 from docmill.db.engine import get_database
 from docmill.errors import DatabaseError
+from docmill.history.sampler import Sampler
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     feeds.router,
     mail.router,
     auth.router,
+    admin.router,
 )
 # Routers outside the auth requirement (login, health); they carry their own paths.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, session.router)
@@ -136,17 +139,25 @@ class SecurityHeaders:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
     settings = get_settings()
+    sampler: Sampler | None = None  # the dashboard history's sampler (one writer across processes)
     try:
         db = await run_in_threadpool(get_database)
         report = await run_in_threadpool(check_schema, db.url)
         if report.ok:
             await run_in_threadpool(lambda: ensure_first_admin(db, settings, generate=False))
+            sampler = Sampler(db, settings.dashboard_sample_interval)
         else:
             for problem in report.problems():
                 log.error("%s", problem)
     except (DatabaseError, OSError) as exc:
         log.error("the database is not available at start-up: %s (/ready stays false until it is)", exc)
-    yield
+    if sampler is not None:
+        sampler.start()
+    try:
+        yield
+    finally:
+        if sampler is not None:
+            await run_in_threadpool(sampler.stop)
 
 
 def create_app() -> FastAPI:

@@ -51,3 +51,11 @@ GROUP BY stage, bucket;
 -- name: documents_total
 SELECT count(*) FILTER (WHERE deleted_at IS NULL), count(*) FILTER (WHERE deleted_at IS NOT NULL)
 FROM documents;
+
+-- name: storage_totals
+-- Live documents and the trash, with their originals' sizes (the admin area's storage figures).
+SELECT count(*) FILTER (WHERE deleted_at IS NULL),
+       coalesce(sum(size_bytes) FILTER (WHERE deleted_at IS NULL), 0),
+       count(*) FILTER (WHERE deleted_at IS NOT NULL),
+       coalesce(sum(size_bytes) FILTER (WHERE deleted_at IS NOT NULL), 0)
+FROM documents;

@@ -98,6 +98,7 @@ PREVIEW_HEAD = (
     '<meta http-equiv="Content-Security-Policy" '
     "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
     "<style>body{font-family:sans-serif;max-width:60em;margin:1em auto;padding:0 1em;line-height:1.5}"
+    ".image-alt{color:#666;font-style:italic}"
     "img{max-width:100%;height:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .4em}"
     "</style><title>{title}</title></head><body>\n"
 )
@@ -177,8 +178,28 @@ def _unescape(text: str) -> str:
     return html_lib.unescape(text)
 
 
+_IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
+_IMG_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def _keep_inline_source(element: str, attribute: str, value: str) -> str | None:
+    """Previews are self-contained (their policy allows data: images only): an image elsewhere would be
+    a blocked request and a broken-image icon, so its address is dropped (its alt text stays)."""
+    if element == "img" and attribute == "src" and not value.strip().lower().startswith("data:"):
+        return None
+    return value
+
+
+def _image_or_alt(match: re.Match[str]) -> str:
+    attributes = match.group(1)
+    if " src=" in f" {attributes}":
+        return match.group(0)
+    alt = _IMG_ALT.search(attributes)
+    return f'<span class="image-alt">[{alt.group(1)}]</span>' if alt and alt.group(1).strip() else ""
+
+
 def sanitize(html: str, title: str = "") -> str:
-    """A self-contained, script-free HTML page for the preview."""
+    """A self-contained, script-free HTML page for the preview: nothing in it asks for another file."""
     body = nh3.clean(
         html,
         tags=_PREVIEW_TAGS,
@@ -187,5 +208,7 @@ def sanitize(html: str, title: str = "") -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
         clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"},
+        attribute_filter=_keep_inline_source,
     )
+    body = _IMG.sub(_image_or_alt, body)
     return PREVIEW_HEAD.replace("{title}", nh3.clean(title, tags=set())) + body + "\n</body></html>\n"

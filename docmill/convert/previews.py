@@ -9,6 +9,7 @@ from PIL.Image import Image
 
 from docmill.convert import libreoffice, limits, pdf, zipsafe
 from docmill.convert.types import NoThumbnail, Preview, PreviewJob, ThumbnailJob
+from docmill.errors import PermanentStageError
 
 ZIP_CONTAINERS = frozenset({"docx", "pptx", "xlsx", "odt", "ods", "odp"})
 
@@ -35,7 +36,21 @@ def office_pdf(job: PreviewJob) -> Preview:
     if source.extension in ZIP_CONTAINERS:
         zipsafe.check_zip(source.path)
     data = libreoffice.convert(soffice, source.path, source.extension or "bin", "pdf")
-    return write(job, "preview.pdf", data, "application/pdf")
+    preview = write(job, "preview.pdf", data, "application/pdf")
+    preview.page_count = pdf_pages(Path(job.derived_dir) / "preview.pdf")
+    return preview
+
+
+def pdf_pages(path: Path) -> int | None:
+    """The page count of a PDF docmill made, or None when it cannot be read."""
+    try:
+        document = pdf.open_pdf(path)
+    except PermanentStageError:
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 def from_preview_pdf(job: ThumbnailJob) -> Image | NoThumbnail:

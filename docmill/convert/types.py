@@ -117,6 +117,9 @@ class Preview:
     media_type: str | None
     note: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # pages of a rendered preview (Office's PDF): the count the reader sees, truer than the file's own
+    # statistics (Word stores the page count of its last save, which another layout engine differs from)
+    page_count: int | None = None
 
 
 @dataclass(frozen=True)

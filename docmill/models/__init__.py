@@ -6,6 +6,7 @@ from docmill.models.category import Category
 from docmill.models.chunk import Chunk
 from docmill.models.document import Document
 from docmill.models.feed import Feed, FeedItem
+from docmill.models.history import DashboardSample
 from docmill.models.library import LibrarySuggestion
 from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessageDocument, MailRule
 from docmill.models.page import DocumentPage
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "Category",
     "Chunk",
+    "DashboardSample",
     "Document",
     "DocumentPage",
     "Feed",

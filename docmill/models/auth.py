@@ -18,6 +18,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(sa.Text, nullable=False)
     is_admin: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, server_default=sa.false())
     created_at: Mapped[datetime] = created_at_column()
+    # the web UI's language ('en', 'ko'); None: the browser's
+    language: Mapped[str | None] = mapped_column(
+        sa.Text, sa.CheckConstraint("language IN ('en', 'ko')", name="ck_users_language")
+    )
 
 
 class LoginSession(Base):

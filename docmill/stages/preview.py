@@ -60,6 +60,8 @@ class PreviewStage(StageHandler):
         document.preview_path = result.relative
         document.preview_media_type = result.media_type
         document.preview_note = result.note
+        if result.page_count:  # the preview's pages are what the reader sees; the header must agree
+            document.page_count = result.page_count
         document.warnings = merge_warnings(document.warnings, STAGE, result.warnings)
         return result.note
 

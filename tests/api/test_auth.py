@@ -32,7 +32,10 @@ def test_login_cookie_csrf_and_logout(client: TestClient, account: Account, seed
     response = client.post("/api/session/login", json={"username": account.username, "password": account.password})
     assert response.status_code == 200
     body = response.json()
-    assert body["user"] == {"id": account.id, "username": "alice", "is_admin": True} and body["method"] == "session"
+    assert (
+        body["user"] == {"id": account.id, "username": "alice", "is_admin": True, "language": None}
+        and body["method"] == "session"
+    )
     csrf = body["csrf_token"]
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("docmill_session=")

@@ -45,7 +45,8 @@ def test_feeds_api(api: TestClient, database: Database, feed_server: FeedServer,
     assert other["interval_s"] == 1800 and other["title"] == "Not a feed"
 
     duplicate = api.post("/api/feeds", json={"url": good})
-    assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "conflict"
+    assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "feed_exists"
+    assert "docmill feeds" not in duplicate.text  # a web user has no command line to run
     for bad in ({"url": "file:///etc/passwd"}, {"url": "not a url"}, {"url": good + "?x", "interval_s": 5}):
         response = api.post("/api/feeds", json=bad)
         assert response.status_code == 422, (bad, response.text)

@@ -85,6 +85,7 @@ class Stack:
     env: dict[str, str]
     logs: Path
     port: int = field(default_factory=free_port)
+    worker: bool = True  # False: the api alone (pages over seeded rows, nothing processed)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -105,7 +106,8 @@ class Stack:
 
     def start(self) -> None:
         self._start("api", "api", "--host", "127.0.0.1", "--port", str(self.port))
-        self._start("worker", "worker")
+        if self.worker:
+            self._start("worker", "worker")
 
         def api_up() -> bool:
             self.check_alive()

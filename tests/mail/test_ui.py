@@ -98,7 +98,7 @@ def test_a_new_user_adds_a_mailbox_and_a_bills_rule_in_the_browser(
     page.get_by_role("link", name="← Sources").click()
     card = page.locator("[data-testid=mail-accounts] li").first
     card.get_by_role("button", name="Fetch now").click()
-    expect(page.locator(".toasts")).to_contain_text("1 message(s) ingested, 1 new document(s)")
+    expect(page.locator(".toasts")).to_contain_text("1 message ingested, 1 new document.")
     expect(card.locator(".status .badge").first).to_have_text("ok")
     expect(card.locator("[data-testid=mail-progress]")).to_contain_text("last poll: 1 message ingested, 1 new document")
     ui.shot("mail-02-sources")

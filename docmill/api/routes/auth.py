@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from docmill.api.deps import CurrentUser, DbSession
 from docmill.api.errors import NOT_FOUND, ApiError, error_doc
-from docmill.api.schemas.auth import PasswordChange, TokenCreate, TokenCreated, TokenOut
+from docmill.api.schemas.auth import LanguageChange, PasswordChange, TokenCreate, TokenCreated, TokenOut, UserOut
 from docmill.api.schemas.common import MAX_BIGINT
 from docmill.auth.sessions import end_user_sessions
 from docmill.auth.tokens import create_token, list_tokens, revoke_token
@@ -75,3 +75,12 @@ def change_password(session: DbSession, user: CurrentUser, body: PasswordChange)
     end_user_sessions(session, account.id, keep=user.session_id)
     session.commit()
     return Response(status_code=204)
+
+
+@router.put("/account/language", response_model=UserOut, summary="Choose the web UI's language (remembered per user)")
+def set_language(session: DbSession, user: CurrentUser, body: LanguageChange) -> UserOut:
+    account = session.get(User, user.id)
+    assert account is not None
+    account.language = body.language
+    session.commit()
+    return UserOut(id=account.id, username=account.username, is_admin=account.is_admin, language=account.language)

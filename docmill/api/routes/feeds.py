@@ -26,6 +26,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "descrip
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorBody, "description": "Already subscribed"}}
 
 T = TypeVar("T")
+FEED_EXISTS_HINT = "it is already in the list of feeds; remove it there first to subscribe to it again"
 
 
 def _call(func: Callable[[], T]) -> T:
@@ -35,7 +36,8 @@ def _call(func: Callable[[], T]) -> T:
     except service.FeedNotFoundError as exc:
         raise ApiError(404, "not_found", exc.message, "list feeds: GET /api/feeds") from None
     except service.FeedExistsError as exc:
-        raise ApiError(409, "conflict", exc.message, exc.hint) from None
+        # the service's hint names the CLI; a web user sees the feed in the list the request came from
+        raise ApiError(409, "feed_exists", exc.message, FEED_EXISTS_HINT) from None
     except service.InvalidFeedError as exc:
         raise ApiError(422, "invalid_feed", exc.message, exc.hint) from None
 

@@ -13,7 +13,7 @@ from docmill.auth.sessions import create_session, end_session
 from docmill.auth.throttle import LoginThrottle
 from docmill.auth.users import authenticate
 from docmill.config import Settings
-from docmill.models import LoginSession
+from docmill.models import LoginSession, User
 
 router = APIRouter(prefix="/api/session", tags=["session"], responses=ERROR_RESPONSES)
 
@@ -65,7 +65,7 @@ def login(
         secure=settings.cookie_secure,
     )
     return SessionInfo(
-        user=UserOut(id=user.id, username=user.username, is_admin=user.is_admin),
+        user=UserOut(id=user.id, username=user.username, is_admin=user.is_admin, language=user.language),
         method="session",
         csrf_token=new.csrf_token,
         expires_at=new.expires_at,
@@ -88,8 +88,11 @@ def me(session: DbSession, user: Annotated[AuthUser, Depends(require_auth)]) -> 
     if user.session_id is not None:
         login_session = session.get(LoginSession, user.session_id)
         expires = login_session.expires_at if login_session else None
+    account = session.get(User, user.id)
     return SessionInfo(
-        user=UserOut(id=user.id, username=user.username, is_admin=user.is_admin),
+        user=UserOut(
+            id=user.id, username=user.username, is_admin=user.is_admin, language=account.language if account else None
+        ),
         method=user.method,
         csrf_token=user.csrf_token,
         expires_at=expires,

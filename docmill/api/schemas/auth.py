@@ -17,10 +17,22 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=1024, pattern=NO_NUL)
 
 
+UiLanguage = Literal["en", "ko"]
+
+
 class UserOut(BaseModel):
     id: int
     username: str
     is_admin: bool
+    language: UiLanguage | None = Field(
+        default=None, description="The web UI's language the user chose; null: the browser's."
+    )
+
+
+class LanguageChange(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    language: UiLanguage | None = Field(description="The web UI's language; null: follow the browser.")
 
 
 class SessionInfo(BaseModel):

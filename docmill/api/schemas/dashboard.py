@@ -27,3 +27,19 @@ class Dashboard(BaseModel):
     throughput: Throughput
     recent_failures: list[Failure] = Field(description="The newest failures not retried yet.")
     generated_at: datetime
+
+
+class HistoryPointOut(BaseModel):
+    t: datetime = Field(description="The start of the bucket.")
+    pending: float = Field(description="Mean pending rows in the bucket.")
+    processing: float
+    failed: float
+    oldest_pending_age_sec: float = Field(description="The worst age of the oldest pending row in the bucket.")
+    completed_per_min: float = Field(description="Mean rows completed per minute.")
+
+
+class DashboardHistory(BaseModel):
+    window: str = Field(description="1h, 3h, 12h or 7d, ending now.")
+    bucket_s: int = Field(description="Seconds between points.")
+    total: list[HistoryPointOut] = Field(description="All stages together (sums; the oldest age: the maximum).")
+    per_stage: dict[str, list[HistoryPointOut]] = Field(description="The same per stage.")

@@ -92,3 +92,20 @@ describe('problemFrom', () => {
 		expect(problemFrom(422, { error: { code: 1 } }).code).toBe('http_error');
 	});
 });
+
+describe('errors in the UI language', () => {
+	it('shows an API error from its stable code', async () => {
+		const { setLocale } = await import('$lib/i18n/index.svelte');
+		const duplicate = new ApiProblem(409, 'feed_exists', 'the feed https://x/feed is already subscribed (id 3)', 'remove it first');
+		expect(errorText(duplicate)).toContain('already subscribed');
+		setLocale('ko', false);
+		try {
+			expect(errorText(duplicate)).toBe('이미 구독 중인 피드입니다 — 아래 목록에 있습니다. 다시 구독하려면 먼저 삭제하세요.');
+			// a code the catalogue has no sentence for keeps the API's own message
+			expect(errorText(new ApiProblem(400, 'something_new', 'it broke', null))).toBe('it broke');
+			expect(errorText(new ApiProblem(0, 'network', 'cannot reach the docmill server'))).toContain('docmill 서버에 연결할 수 없습니다');
+		} finally {
+			setLocale('en', false);
+		}
+	});
+});

@@ -2,6 +2,7 @@
 // the CSRF header on unsafe methods (the session cookie goes along by itself), one error type with
 // the API's message and hint, and a hook for an expired session.
 import createClient, { type Client } from 'openapi-fetch';
+import { hasMessage, t } from '$lib/i18n/index.svelte';
 import type { ErrorBody, paths } from './types';
 
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -68,8 +69,14 @@ export function networkProblem(cause: unknown): ApiProblem {
 	);
 }
 
+/** An error for the page, in the UI's language: the API's stable `code` picks the message, the API's own
+ * (English) message fills it in where the catalogue has no sentence of its own for that code. */
 export function errorText(error: unknown): string {
-	if (error instanceof ApiProblem) return error.text;
+	if (error instanceof ApiProblem) {
+		const key = error.code === 'http_error' ? 'error.http' : `error.${error.code}`;
+		if (hasMessage(key)) return t(key, { message: error.text, status: error.status });
+		return error.text;
+	}
 	if (error instanceof Error) return error.message;
 	return String(error);
 }

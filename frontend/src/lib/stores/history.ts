@@ -1,28 +1,45 @@
-// The dashboard's chart data. The API reports the queue as it is now (and rows completed in the last
-// hour), not a time series, so the page keeps one from its own polling: a sample at most every
-// `minSpacingMs`, for `windowMs`, saved in localStorage so a reload keeps the curve.
-import type { Dashboard } from '$lib/api/types';
+// The dashboard's chart data, from the server's history (GET /api/dashboard/history: the api samples the
+// queue every 30 s and keeps 14 days), so the charts show the last hours the moment the page opens, in
+// any browser, across restarts. The newest point is the live figures of the last poll.
+import type { Dashboard, Schemas } from '$lib/api/types';
+
+export type HistoryWindow = '1h' | '3h' | '12h' | '7d';
+export const WINDOWS: { id: HistoryWindow; ms: number }[] = [
+	{ id: '1h', ms: 3600_000 },
+	{ id: '3h', ms: 3 * 3600_000 },
+	{ id: '12h', ms: 12 * 3600_000 },
+	{ id: '7d', ms: 7 * 86400_000 }
+];
 
 export interface Sample {
-	/** Milliseconds since the epoch (the API's generated_at). */
+	/** Milliseconds since the epoch. */
 	t: number;
 	pending: number;
 	processing: number;
 	failed: number;
 	/** Age in seconds of the oldest pending row, any stage. */
 	oldest: number;
-	/** Rows completed in the hour before `t`, all stages. */
-	doneLastHour: number;
+	/** Rows completed per minute, all stages (null for the live point: the poll counts an hour). */
+	perMin: number | null;
 }
 
-export interface HistoryOptions {
-	minSpacingMs: number;
-	windowMs: number;
+type HistoryPoint = Schemas['HistoryPointOut'];
+
+export function samplesOf(points: readonly HistoryPoint[]): Sample[] {
+	return points
+		.map((p) => ({
+			t: Date.parse(p.t),
+			pending: p.pending,
+			processing: p.processing,
+			failed: p.failed,
+			oldest: p.oldest_pending_age_sec,
+			perMin: p.completed_per_min
+		}))
+		.filter((s) => Number.isFinite(s.t))
+		.sort((a, b) => a.t - b.t);
 }
 
-export const HISTORY_KEY = 'docmill.dashboard.history';
-export const DEFAULT_HISTORY: HistoryOptions = { minSpacingMs: 15_000, windowMs: 12 * 3600_000 };
-
+/** The live figures of a dashboard poll, as a point after the server's samples. */
 export function sampleOf(dashboard: Dashboard, now = Date.now()): Sample {
 	const lag = dashboard.queue_lag;
 	const t = Date.parse(dashboard.generated_at);
@@ -32,48 +49,12 @@ export function sampleOf(dashboard: Dashboard, now = Date.now()): Sample {
 		processing: lag.reduce((sum, s) => sum + s.processing, 0),
 		failed: lag.reduce((sum, s) => sum + s.failed, 0),
 		oldest: lag.reduce((max, s) => Math.max(max, s.oldest_pending_age_sec), 0),
-		doneLastHour: dashboard.throughput.total
+		perMin: null
 	};
 }
 
-/** The history with `sample` added: replaces the last sample when it is too recent, drops old ones. */
-export function addSample(history: readonly Sample[], sample: Sample, options = DEFAULT_HISTORY): Sample[] {
-	const kept = history.filter((s) => s.t > sample.t - options.windowMs && s.t <= sample.t);
-	const last = kept[kept.length - 1];
-	const prev = kept[kept.length - 2];
-	// The last point is live: a new sample replaces it until it lies minSpacing after the one before.
-	if (last && (last.t === sample.t || (prev && last.t - prev.t < options.minSpacingMs))) kept[kept.length - 1] = sample;
-	else kept.push(sample);
-	return kept;
-}
-
-function isSample(value: unknown): value is Sample {
-	if (typeof value !== 'object' || value === null) return false;
-	const v = value as Record<string, unknown>;
-	return ['t', 'pending', 'processing', 'failed', 'oldest', 'doneLastHour'].every(
-		(k) => typeof v[k] === 'number' && Number.isFinite(v[k])
-	);
-}
-
-export function loadHistory(storage: Pick<Storage, 'getItem'> | null, now = Date.now(), options = DEFAULT_HISTORY): Sample[] {
-	try {
-		const raw = storage?.getItem(HISTORY_KEY);
-		if (!raw) return [];
-		const parsed: unknown = JSON.parse(raw);
-		if (!Array.isArray(parsed)) return [];
-		return parsed
-			.filter(isSample)
-			.filter((s) => s.t > now - options.windowMs && s.t <= now + 60_000)
-			.sort((a, b) => a.t - b.t);
-	} catch {
-		return [];
-	}
-}
-
-export function saveHistory(storage: Pick<Storage, 'setItem'> | null, history: readonly Sample[]): void {
-	try {
-		storage?.setItem(HISTORY_KEY, JSON.stringify(history));
-	} catch {
-		// full or disabled storage: the chart just starts over next time
-	}
+/** The server's samples with the live point after them (when it is newer). */
+export function withLive(samples: readonly Sample[], live: Sample | null): Sample[] {
+	const last = samples[samples.length - 1];
+	return live && (!last || live.t > last.t) ? [...samples, live] : [...samples];
 }

@@ -65,15 +65,3 @@ export function hasFilters(query: DocumentQuery): boolean {
 	);
 }
 
-export const SORT_LABELS: Record<DocumentSort, string> = {
-	'-created_at': 'Newest first',
-	created_at: 'Oldest first',
-	'-updated_at': 'Recently updated',
-	updated_at: 'Least recently updated',
-	'-published_at': 'Published, newest',
-	published_at: 'Published, oldest',
-	title: 'Title A–Z',
-	'-title': 'Title Z–A',
-	'-size_bytes': 'Largest first',
-	size_bytes: 'Smallest first'
-};

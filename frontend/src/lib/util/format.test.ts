@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { documentLabel, formatBytes, formatClock, formatDuration, formatPercent, formatRelative } from './format';
+import { setLocale } from '$lib/i18n/index.svelte';
+import { documentLabel, formatBytes, formatClock, formatCount, formatDate, formatDuration, formatPercent, formatRelative } from './format';
 
 describe('format', () => {
 	it('durations', () => {
@@ -41,5 +42,26 @@ describe('format', () => {
 		expect(documentLabel({ id: 3, title: '  ', original_name: '보고서.pdf' })).toBe('보고서.pdf');
 		expect(documentLabel({ id: 3, title: null, original_name: null })).toBe('Document 3');
 		expect(documentLabel({ document_id: 8, title: 'AutoGen' })).toBe('AutoGen');
+	});
+
+	it('names a failure by its document title, not its id', () => {
+		const failure = { queue_id: 9, document_id: 43, document_title: 'Quarterly report.pdf', stage: 'markdown' };
+		expect(documentLabel(failure)).toBe('Quarterly report.pdf');
+		expect(documentLabel({ document_id: 43, document_title: null })).toBe('Document 43');
+	});
+
+	it('speaks Korean when the UI does', () => {
+		setLocale('ko', false);
+		try {
+			const now = Date.parse('2025-01-01T12:00:00Z');
+			expect(formatDuration(185)).toBe('3분 5초');
+			expect(formatRelative('2025-01-01T11:55:00Z', now)).toBe('5분 전');
+			expect(formatRelative('2025-01-01T15:00:00Z', now)).toBe('3시간 후');
+			expect(formatCount(1234567)).toBe('1,234,567');
+			expect(documentLabel({ id: 3, title: null })).toBe('문서 3');
+			expect(formatDate('2025-03-04T00:00:00Z')).toMatch(/2025\. 3\. 4\./);
+		} finally {
+			setLocale('en', false);
+		}
 	});
 });

@@ -1,58 +1,56 @@
 // Mail accounts and rules as the page shows them: progress, a rule's summary, form values → API bodies.
+import { t } from '$lib/i18n/index.svelte';
 import type { MailAccount, MailAfterAction, MailIngestMode, MailRule, MailRuleCreate } from '$lib/api/types';
 
 export const DEFAULT_PORTS = { tls: 993, starttls: 143 } as const;
 
-export const INGEST_LABELS: Record<MailIngestMode, string> = {
-	attachments: 'attachments only',
-	message: 'the whole message (.eml)',
-	both: 'the message and its attachments, linked'
-};
+export function ingestLabel(mode: MailIngestMode): string {
+	return t(`mail.ingest.${mode}`);
+}
 
-export const AFTER_LABELS: Record<MailAfterAction, string> = {
-	none: 'leave it',
-	seen: 'mark it read',
-	flag: 'flag it',
-	move: 'move it',
-	delete: 'delete it'
-};
+export function afterLabel(action: MailAfterAction): string {
+	return t(`mail.after.${action}`);
+}
 
 /** "reading INBOX: 40 of 120" while a poll runs, else what the last poll did. */
 export function progressText(account: MailAccount): string {
 	const p = account.progress;
 	if (p.state === 'reading') {
-		return `reading ${p.folder ?? ''}: ${p.done ?? 0} of ${p.total ?? '?'}`;
+		return t('mail.progress.reading', { folder: p.folder ?? '', done: p.done ?? 0, total: p.total ?? '?' });
 	}
 	if (p.state === 'idle') {
-		const parts = [`${p.ingested ?? 0} message${p.ingested === 1 ? '' : 's'} ingested`];
-		if (p.documents_added) parts.push(`${p.documents_added} new document${p.documents_added === 1 ? '' : 's'}`);
-		if (p.failed) parts.push(`${p.failed} failed`);
-		if (p.rejected) parts.push(`${p.rejected} refused`);
-		if (p.complete === false) parts.push('to be continued');
-		return `last poll: ${parts.join(', ')}`;
+		const parts = [t('mail.progress.ingested', { n: p.ingested ?? 0 })];
+		if (p.documents_added) parts.push(t('mail.progress.documents', { n: p.documents_added }));
+		if (p.failed) parts.push(t('mail.progress.failed', { n: p.failed }));
+		if (p.rejected) parts.push(t('mail.progress.refused', { n: p.rejected }));
+		if (p.complete === false) parts.push(t('mail.progress.continued'));
+		return t('mail.progress.last', { parts: parts.join(', ') });
 	}
-	return 'not polled yet';
+	return t('mail.progress.never');
 }
 
 /** One line saying what a rule takes and does: "INBOX · from billing@ → attachments only, then move it to Archive". */
 export function ruleSummary(rule: MailRule): string {
 	const filters: string[] = [];
-	if (rule.from_contains) filters.push(`from ${rule.from_contains}`);
-	if (rule.to_contains) filters.push(`to ${rule.to_contains}`);
-	if (rule.subject_contains) filters.push(`subject “${rule.subject_contains}”`);
-	if (rule.body_contains) filters.push(`body “${rule.body_contains}”`);
-	if (rule.has_attachment === true) filters.push('with attachments');
-	if (rule.has_attachment === false) filters.push('without attachments');
-	if (rule.attachment_glob) filters.push(`files ${rule.attachment_glob}`);
-	if (rule.max_age_days) filters.push(`last ${rule.max_age_days} days`);
-	const after = rule.after_action === 'move' ? `move it to ${rule.move_to}` : AFTER_LABELS[rule.after_action];
+	if (rule.from_contains) filters.push(t('mail.rule.from', { value: rule.from_contains }));
+	if (rule.to_contains) filters.push(t('mail.rule.to', { value: rule.to_contains }));
+	if (rule.subject_contains) filters.push(t('mail.rule.subject', { value: rule.subject_contains }));
+	if (rule.body_contains) filters.push(t('mail.rule.body', { value: rule.body_contains }));
+	if (rule.has_attachment === true) filters.push(t('mailbox.withAttachments'));
+	if (rule.has_attachment === false) filters.push(t('mailbox.withoutAttachments'));
+	if (rule.attachment_glob) filters.push(t('mail.rule.files', { value: rule.attachment_glob }));
+	if (rule.max_age_days) filters.push(t('mail.rule.days', { n: rule.max_age_days }));
+	const after = rule.after_action === 'move' ? t('mail.rule.moveTo', { folder: rule.move_to ?? '' }) : afterLabel(rule.after_action);
 	const assigned: string[] = [];
-	if (rule.category) assigned.push(`file under ${rule.category}`);
-	if (rule.tags.length) assigned.push(`tag ${rule.tags.join(', ')}`);
-	return (
-		`${rule.folders.join(', ')} · ${filters.join(', ') || 'every message'} → ${INGEST_LABELS[rule.ingest]}, ` +
-		`then ${after}${assigned.length ? ` · ${assigned.join(', ')}` : ''}`
-	);
+	if (rule.category) assigned.push(t('mail.rule.fileUnder', { value: rule.category }));
+	if (rule.tags.length) assigned.push(t('mail.rule.tag', { value: rule.tags.join(', ') }));
+	return t('mail.rule.summary', {
+		folders: rule.folders.join(', '),
+		filters: filters.join(', ') || t('mail.rule.every'),
+		ingest: ingestLabel(rule.ingest),
+		after,
+		assigned: assigned.length ? ` · ${assigned.join(', ')}` : ''
+	});
 }
 
 export interface RuleForm {
