@@ -17,9 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from docmill.db.sql import as_psycopg, load_queries
 from docmill.pipeline import operations
-from docmill.pipeline.queue import as_psycopg
-from docmill.pipeline.sql import load_queries
 
 log = logging.getLogger(__name__)
 
