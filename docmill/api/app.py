@@ -39,6 +39,9 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.feeds",
     "docmill.api.routes.mail",
     "docmill.api.routes.auth",
+    "docmill.api.routes.shares",
+    "docmill.api.routes.users",
+    "docmill.api.routes.audit",
 )
 # Routers outside the auth requirement (login, health), by module; they carry their own paths.
 PUBLIC_ROUTER_MODULES = (

@@ -26,6 +26,8 @@ from docmill.auth.sessions import resolve_session
 from docmill.auth.tokens import resolve_token
 from docmill.config import Settings, get_settings
 from docmill.db.engine import Database, get_database
+from docmill.errors import Forbidden
+from docmill.permissions.access import Viewer
 
 SESSION_COOKIE = "docmill_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -71,6 +73,10 @@ class AuthUser:
     session_id: int | None = None
     csrf_token: str | None = None
     token_id: int | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.id, self.is_admin)
 
 
 def _unauthorized(code: str, message: str, hint: str) -> ApiError:
@@ -168,5 +174,17 @@ async def metrics_auth(
     await run_in_threadpool(authenticate_request, request.method, request.headers, request.cookies)
 
 
+async def require_admin(user: Annotated[AuthUser, Depends(require_auth)]) -> AuthUser:
+    """Routers of admin-only operations (queue, feeds, mail, users, groups, audit) depend on this."""
+    if not user.is_admin:
+        raise Forbidden(
+            "this is for admins only (queue operations, feeds, mail, users, groups, the audit log)",
+            "ask an admin of this docmill to do it, or to make you an admin",
+            code="admin_only",
+        )
+    return user
+
+
 CurrentUser = Annotated[AuthUser, Depends(require_auth)]
+AdminUser = Annotated[AuthUser, Depends(require_admin)]
 DbSession = Annotated[Session, Depends(session_dep)]

@@ -149,3 +149,37 @@ def _create_quietly(session: Session, username: str, password: str) -> None:
         .values(username=username, password_hash=hash_password(password), is_admin=True)
         .on_conflict_do_nothing(index_elements=[User.username])
     )
+
+
+def _admin_count(session: Session) -> int:
+    return int(session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_admin)) or 0)
+
+
+def set_role(session: Session, user: User, *, is_admin: bool) -> None:
+    """Make a user an admin or a member; the last admin cannot become a member."""
+    if user.is_admin and not is_admin and _admin_count(session) <= 1:
+        raise AuthError(
+            f"{user.username} is the only admin; docmill needs at least one",
+            "make another user an admin first",
+        )
+    user.is_admin = is_admin
+
+
+def delete_user(session: Session, user: User, *, heir: User) -> int:
+    """Remove a user; their documents and feeds go to `heir`. Returns how many documents moved."""
+    from docmill.models import Document, Feed
+
+    if user.id == heir.id:
+        raise AuthError("a user cannot hand their documents to themselves", "name another user to take them")
+    if user.is_admin and _admin_count(session) <= 1:
+        raise AuthError(f"{user.username} is the only admin", "make another user an admin first")
+    moved = session.execute(sa.update(Document).where(Document.owner_id == user.id).values(owner_id=heir.id)).rowcount
+    session.execute(sa.update(Feed).where(Feed.owner_id == user.id).values(owner_id=heir.id))
+    session.delete(user)
+    return int(moved or 0)
+
+
+def first_admin_id(session: Session) -> int | None:
+    """The owner of documents nobody else owns (feeds and the inbox without an owner, the CLI)."""
+    found = session.scalar(sa.select(User.id).where(User.is_admin).order_by(User.id).limit(1))
+    return None if found is None else int(found)

@@ -74,7 +74,7 @@ def summary_table(results: list[tuple[Path, IngestResult]]) -> Table:
     table.add_column("document", justify="right")
     table.add_column("details")
     for path, result in results:
-        style = {"added": "green", "duplicate": "yellow", "rejected": "red"}[result.status]
+        style = {"added": "green", "duplicate": "yellow", "in_trash": "magenta", "rejected": "red"}[result.status]
         if result.status == "added" and not result.reason and len(results) > 50:
             continue  # long runs list only what needs attention, plus the counts in the title
         table.add_row(

@@ -9,18 +9,23 @@ from docmill.models.feed import Feed, FeedItem
 from docmill.models.library import LibrarySuggestion
 from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessageDocument, MailRule
 from docmill.models.page import DocumentPage
+from docmill.models.permissions import AuditEntry, DocumentShare, Group, GroupMember
 from docmill.models.queue import QueueRow, StageControl
 
 __all__ = [
     "ACTIVE_STATUSES",
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Category",
     "Chunk",
     "Document",
     "DocumentPage",
+    "DocumentShare",
     "Feed",
     "FeedItem",
+    "Group",
+    "GroupMember",
     "LibrarySuggestion",
     "LoginSession",
     "MailAccount",

@@ -9,14 +9,19 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from docmill.api.deps import database_dep, session_dep, settings_dep
-from docmill.api.errors import ApiError, ErrorBody
+from docmill.api.deps import database_dep, require_admin, session_dep, settings_dep
+from docmill.api.errors import ApiError, ErrorBody, error_doc
 from docmill.api.schemas.feeds import FeedCreate, FeedFetchResult, FeedIdPath, FeedOut, FeedUpdate
 from docmill.collector import service
 from docmill.config import Settings
 from docmill.db.engine import Database
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = APIRouter(
+    prefix="/feeds",
+    tags=["feeds"],
+    dependencies=[Depends(require_admin)],
+    responses={403: error_doc("Not an admin")},
+)
 
 DbSession = Annotated[Session, Depends(session_dep)]
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
