@@ -55,7 +55,12 @@ def accept(
     try:
         view = service.accept_suggestion(session, suggestion_id, body.path if body else None, viewer=user.viewer)
         audit.record(
-            session, user, audit.AuditAction.SUGGESTION_ACCEPT, "document", view.document_id, {"path": view.decided_path}
+            session,
+            user,
+            audit.AuditAction.SUGGESTION_ACCEPT,
+            "document",
+            view.document_id,
+            {"path": view.decided_path},
         )
     except LibraryError as exc:
         raise as_api_error(exc) from None
@@ -73,7 +78,12 @@ def reject(session: DbSession, user: CurrentUser, suggestion_id: SuggestionIdPat
     try:
         view = service.reject_suggestion(session, suggestion_id, viewer=user.viewer)
         audit.record(
-            session, user, audit.AuditAction.SUGGESTION_REJECT, "document", view.document_id, {"path": view.suggested_path}
+            session,
+            user,
+            audit.AuditAction.SUGGESTION_REJECT,
+            "document",
+            view.document_id,
+            {"path": view.suggested_path},
         )
     except LibraryError as exc:
         raise as_api_error(exc) from None

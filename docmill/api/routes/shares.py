@@ -102,7 +102,9 @@ def set_visibility(
 ) -> Sharing:
     document = load_document(session, user, document_id, Access.OWNER)
     document.visible_to_all = body.visible_to_all
-    audit.record(session, user, audit.AuditAction.SHARE, "document", document_id, {"visible_to_all": body.visible_to_all})
+    audit.record(
+        session, user, audit.AuditAction.SHARE, "document", document_id, {"visible_to_all": body.visible_to_all}
+    )
     session.commit()
     return _sharing(session, document)
 

@@ -81,7 +81,9 @@ def update_user(session: DbSession, admin: AdminUser, user_id: UserIdPath, body:
     try:
         if body.role is not None:
             accounts.set_role(session, user, is_admin=body.role is Role.ADMIN)
-            audit.record(session, admin, audit.AuditAction.USER, "user", user.id, {"op": "role", "role": body.role.value})
+            audit.record(
+                session, admin, audit.AuditAction.USER, "user", user.id, {"op": "role", "role": body.role.value}
+            )
         if body.password is not None:
             accounts.set_password(session, user, body.password)
             end_user_sessions(session, user.id, keep=admin.session_id if admin.id == user.id else None)
@@ -173,6 +175,8 @@ def add_member(session: DbSession, admin: AdminUser, group_id: GroupIdPath, user
 )
 def remove_member(session: DbSession, admin: AdminUser, group_id: GroupIdPath, user_id: UserIdPath) -> GroupOut:
     view = groups.remove_member(session, group_id, user_id)
-    audit.record(session, admin, audit.AuditAction.GROUP, "group", group_id, {"op": "remove_member", "user_id": user_id})
+    audit.record(
+        session, admin, audit.AuditAction.GROUP, "group", group_id, {"op": "remove_member", "user_id": user_id}
+    )
     session.commit()
     return _group_out(view)
