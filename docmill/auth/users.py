@@ -183,3 +183,13 @@ def first_admin_id(session: Session) -> int | None:
     """The owner of documents nobody else owns (feeds and the inbox without an owner, the CLI)."""
     found = session.scalar(sa.select(User.id).where(User.is_admin).order_by(User.id).limit(1))
     return None if found is None else int(found)
+
+
+def default_owner_id(session: Session, username: str | None) -> int | None:
+    """The configured owner (DOCMILL_INBOX_OWNER, DOCMILL_FEEDS_OWNER) when that user exists, else the first admin."""
+    if username:
+        user = get_user(session, username)
+        if user is not None:
+            return user.id
+        log.warning("the configured owner %r is not a user; documents go to the first admin", username)
+    return first_admin_id(session)

@@ -33,6 +33,7 @@ def walk(paths: list[Path]) -> Iterator[Path]:
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files and folders (folders are read recursively)."),
     source: str = typer.Option("cli", "--source", help="Recorded as the documents' source."),
+    owner: str = typer.Option(None, "--owner", help="User name who will own the documents (default: the first admin)."),
 ) -> None:
     """Add files to docmill: each distinct content becomes one document (duplicates are reported, not added)."""
     missing = [str(p) for p in paths if not p.exists()]
@@ -40,6 +41,7 @@ def ingest(
         raise ConfigError(f"not found: {', '.join(missing)}", "check the paths")
     settings = get_settings()
     db = open_database(settings, application_name="docmill-ingest")
+    owner_id = _owner_id(db, owner)
     files = list(walk(paths))
     results: list[tuple[Path, IngestResult]] = []
     with Progress(
@@ -54,12 +56,24 @@ def ingest(
         task = progress.add_task("ingest", total=len(files), name="")
         for path in files:
             progress.update(task, name=path.name[:40])
-            results.append((path, ingest_path(db, path, source=source, settings=settings)))
+            results.append((path, ingest_path(db, path, source=source, settings=settings, owner_id=owner_id)))
             progress.advance(task)
     console.print(summary_table(results))
     rejected = sum(1 for _, r in results if r.status == "rejected")
     if rejected:
         raise typer.Exit(2 if rejected == len(results) else 0)
+
+
+def _owner_id(db, owner: str | None) -> int | None:
+    if owner is None:
+        return None
+    from docmill.auth.users import get_user
+
+    with db.session() as session:
+        user = get_user(session, owner)
+        if user is None:
+            raise ConfigError(f"there is no user {owner!r}", "see `docmill users list`")
+        return user.id
 
 
 def summary_table(results: list[tuple[Path, IngestResult]]) -> Table:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from docmill.auth.users import default_owner_id
 from docmill.collector.articles import ArticleUnavailable, build_article
 from docmill.collector.dedupe import (
     documents_by_link,
@@ -32,7 +33,7 @@ from docmill.collector.dedupe import (
 from docmill.collector.fetch import SafeFetcher, check_url
 from docmill.collector.parse import FeedEntry, ParsedFeed, parse_feed
 from docmill.collector.schedule import next_poll_at
-from docmill.config import Settings
+from docmill.config import Settings, get_settings
 from docmill.db.engine import Database
 from docmill.errors import DocmillError
 from docmill.models import Feed
@@ -284,6 +285,8 @@ def _store_entries(
             "warnings": parsed.warnings + article.warnings,
         }
         with database.transaction() as session:
+            feed_owner = session.scalar(sa.select(Feed.owner_id).where(Feed.id == feed_id))
+            values["owner_id"] = feed_owner or default_owner_id(session, get_settings().feeds_owner)
             stored = insert_document(session, values)
             record_item(
                 session,

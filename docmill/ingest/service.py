@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlalchemy.dialects.postgresql import insert
 
-from docmill.auth.users import first_admin_id
+from docmill.auth.users import default_owner_id
 from docmill.config import Settings, get_settings
 from docmill.db.engine import Database
 from docmill.ingest import storage
@@ -118,7 +118,9 @@ def _ingest_spooled(
         )
     rel = storage.place(spooled, settings)
     with db.transaction() as session:
-        owner = owner_id if owner_id is not None else first_admin_id(session)
+        owner = owner_id
+        if owner is None:
+            owner = default_owner_id(session, settings.inbox_owner if source == "inbox" else None)
         new_id = session.execute(
             insert(Document)
             .values(
