@@ -24,3 +24,15 @@ def is_postgres_url(url: str) -> bool:
 def redact(url: str) -> str:
     """The URL with any password replaced, for logs and messages."""
     return re.sub(r"(://[^:/@?]+):[^@/?]*@", r"\1:***@", url)
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """(the libpq URL without its password, the password) — give the password to a child process in
+    PGPASSWORD, never on its command line, which every local user can read."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(to_libpq(url))
+    if parts.password is None:
+        return urlunsplit(parts), None
+    user, _, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user.split(':', 1)[0]}@{host}")), unquote(parts.password)
