@@ -261,6 +261,7 @@ class EmbeddedPostgres:
                 ensure_prefix_permissions,
                 ensure_user_exists,
             )
+        # (ensure_prefix_permissions opens every parent to everyone: docmill uses it only for the binaries)
 
         ensure_user_exists(PG_SYSTEM_USER)
         entry = pwd.getpwnam(PG_SYSTEM_USER)
@@ -271,12 +272,41 @@ class EmbeddedPostgres:
         ensure_folder_permissions(bin_dir, read_perm | exec_perm)
         ensure_folder_permissions(bin_dir.parent / "lib", read_perm)
         ensure_folder_permissions(bin_dir.parent / "share", read_perm)
+        # The server's user must pass through the base folder and its parent (the data directory): they get
+        # the server's group and g+x (0710), so only docmill (root) and the server enter them. Folders above
+        # are never changed: one that the server's user cannot pass is reported instead of widened.
+        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.base_dir, self.base_dir.parent):
+            os.chown(folder, -1, entry.pw_gid)
+            folder.chmod((folder.stat().st_mode & 0o700) | stat.S_IXGRP)
+        self._check_traversable(self.base_dir.parent.parent, entry.pw_uid, entry.pw_gid)
         for folder in (self.pgdata, self.socket_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-            ensure_prefix_permissions(folder)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if folder.parent != self.base_dir:
+                self._check_traversable(folder.parent, entry.pw_uid, entry.pw_gid)
             os.chown(folder, entry.pw_uid, entry.pw_gid)
         self.pgdata.chmod(0o700)
         self.socket_dir.chmod(0o700)  # only the server's user (and root, docmill) may enter
+
+    @staticmethod
+    def _check_traversable(folder: Path, uid: int, gid: int) -> None:
+        import stat as st
+
+        for parent in [folder, *folder.parents]:
+            info = parent.stat()
+            if info.st_uid == uid:
+                ok = bool(info.st_mode & st.S_IXUSR)
+            elif info.st_gid == gid:
+                ok = bool(info.st_mode & st.S_IXGRP)
+            else:
+                ok = bool(info.st_mode & st.S_IXOTH)
+            if not ok:
+                raise DatabaseError(
+                    f"the embedded PostgreSQL (system user {PG_SYSTEM_USER}) cannot pass through {parent} "
+                    f"(mode {info.st_mode & 0o777:o}); docmill does not widen it",
+                    "put DOCMILL_DATA_DIR under a folder others may pass through (e.g. /var/lib/docmill), "
+                    "run docmill as a non-root user, or set DOCMILL_DATABASE_URL",
+                )
 
     def _private_socket_dir(self) -> None:
         """Without root the server runs as docmill's own user: its socket directory is that user's alone."""
@@ -295,7 +325,6 @@ class EmbeddedPostgres:
 
             entry = pwd.getpwnam(PG_SYSTEM_USER)
             os.chown(name, entry.pw_uid, entry.pw_gid)
-            self.base_dir.chmod(self.base_dir.stat().st_mode | 0o111)  # initdb must reach it (x only)
         return Path(name)
 
     def _initdb(self) -> None:
