@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     inbox_dir: Path | None = Field(default=None, description="Watched folder; files dropped here are ingested once.")
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, description="Largest accepted upload or ingested file.")
     inbox_poll_interval: float = Field(default=2.0, description="Seconds between scans of the inbox folder.")
+    trash_days: float = Field(
+        default=30, ge=0, description="Days a deleted document stays in the trash before it is purged for good."
+    )
+    audit_days: float = Field(default=365, ge=0, description="Days audit log entries are kept.")
+    housekeeping_interval: float = Field(
+        default=3600, gt=0, description="Seconds between the api's trash and audit log sweeps."
+    )
     inbox_owner: str | None = Field(
         default=None, description="User name who owns documents from the inbox folder; unset: the first admin."
     )

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from docmill import __version__
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
+from docmill.api.housekeeping import Housekeeper
 from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import LoginThrottle
 from docmill.config import get_settings
@@ -42,6 +43,7 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.shares",
     "docmill.api.routes.users",
     "docmill.api.routes.audit",
+    "docmill.api.routes.trash",
 )
 # Routers outside the auth requirement (login, health), by module; they carry their own paths.
 PUBLIC_ROUTER_MODULES = (
@@ -133,17 +135,22 @@ class SecurityHeaders:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
     settings = get_settings()
+    keeper: Housekeeper | None = None
     try:
         db = await run_in_threadpool(get_database)
         report = await run_in_threadpool(check_schema, db.url)
         if report.ok:
             await run_in_threadpool(lambda: ensure_first_admin(db, settings, generate=False))
+            keeper = Housekeeper(db, settings)
+            keeper.start()
         else:
             for problem in report.problems():
                 log.error("%s", problem)
     except (DatabaseError, OSError) as exc:
         log.error("the database is not available at start-up: %s (/ready stays false until it is)", exc)
     yield
+    if keeper is not None:
+        keeper.stop()
 
 
 def create_app() -> FastAPI:

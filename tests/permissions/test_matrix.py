@@ -73,6 +73,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/documents/{document_id}/reprocess"): Case(Policy.EDIT, 200, lambda: {}),
     ("POST", "/api/documents/{document_id}/retry"): Case(Policy.EDIT, 200),
     ("GET", "/api/documents/{document_id}/shares"): Case(Policy.VIEW, 200),
+    ("POST", "/api/documents/{document_id}/purge"): Case(Policy.OWNER, (409, "not_in_trash")),
+    ("POST", "/api/trash/empty"): Case(Policy.AUTH, 200),
     ("POST", "/api/documents/{document_id}/shares"): Case(
         Policy.OWNER, 200, lambda: {"user": "spare", "permission": "edit"}
     ),

@@ -29,6 +29,7 @@ from docmill.api.services import documents as service
 from docmill.api.services import transcription
 from docmill.audit import log as audit
 from docmill.config import Settings
+from docmill.ingest import trash
 from docmill.models import Document
 from docmill.permissions import access as permissions
 from docmill.permissions.access import Access
@@ -360,3 +361,20 @@ def retry_document(session: DbSession, user: CurrentUser, document_id: DocumentI
     count = operations.retry_failed(session, document_id=document_id)
     session.commit()
     return RetryResult(document_id=document_id, queued=count)
+
+
+@router.post(
+    "/{document_id}/purge",
+    status_code=204,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Delete forever: the document, its files, queue rows, chunks and vectors (it must be in the trash)",
+)
+def purge_document(
+    request: Request, session: DbSession, user: CurrentUser, settings: SettingsDep, document_id: DocumentIdPath
+) -> Response:
+    load_document(session, user, document_id, Access.OWNER, allow_deleted=True)
+    purged = trash.purge(session, settings, document_id)
+    audit.record(session, user, audit.AuditAction.PURGE, "document", document_id, {"name": purged.name})
+    session.commit()
+    category_counts_cache(request).invalidate()
+    return Response(status_code=204)

@@ -263,3 +263,8 @@ class QueuedStages(BaseModel):
 class RetryResult(BaseModel):
     document_id: int
     queued: int = Field(description="Failed stages queued again.")
+
+
+class TrashEmptied(BaseModel):
+    purged: int = Field(description="Documents deleted forever.")
+    document_ids: list[int]
