@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -19,7 +20,7 @@ from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, requi
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
 from docmill.api.housekeeping import Housekeeper
 from docmill.auth.service import ensure_first_admin
-from docmill.auth.throttle import LoginThrottle
+from docmill.auth.throttle import HashGate, LoginThrottle
 from docmill.config import get_settings
 from docmill.db.check import check_schema
 from docmill.db.engine import get_database
@@ -166,6 +167,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     app.state.login_throttle = LoginThrottle()
+    app.state.hash_gate = HashGate(max(1, (os.cpu_count() or 2) // 2))
     install_error_handlers(app)
     for name in PUBLIC_ROUTER_MODULES:
         router = _import_router(name)

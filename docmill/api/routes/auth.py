@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
@@ -10,8 +11,9 @@ from docmill.api.deps import CurrentUser, DbSession
 from docmill.api.errors import NOT_FOUND, ApiError, error_doc
 from docmill.api.schemas.auth import PasswordChange, TokenCreate, TokenCreated, TokenOut
 from docmill.api.schemas.common import MAX_BIGINT
+from docmill.audit import log as audit
 from docmill.auth.sessions import end_user_sessions
-from docmill.auth.tokens import create_token, list_tokens, revoke_token
+from docmill.auth.tokens import create_token, list_tokens, revoke_token, revoke_user_tokens
 from docmill.auth.users import AuthError, set_password, verify_user_password
 from docmill.models import ApiToken, User
 
@@ -26,6 +28,7 @@ def _out(row: ApiToken) -> TokenOut:
         created_at=row.created_at,
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
+        expires_at=row.expires_at,
     )
 
 
@@ -39,9 +42,11 @@ def post_token(session: DbSession, user: CurrentUser, body: TokenCreate) -> Toke
     owner = session.get(User, user.id)
     assert owner is not None
     try:
-        new = create_token(session, owner, body.name)
+        expires_in = timedelta(days=body.expires_days) if body.expires_days else None
+        new = create_token(session, owner, body.name, expires_in=expires_in)
     except AuthError as exc:
         raise ApiError(422, "invalid_request", exc.message, exc.hint) from None
+    audit.record(session, user, audit.AuditAction.TOKEN, "token", new.row.id, {"op": "create", "name": body.name})
     session.commit()
     session.refresh(new.row)
     return TokenCreated(token=new.token, info=_out(new.row))
@@ -61,7 +66,7 @@ def delete_token(
     "/account/password",
     status_code=204,
     responses={400: error_doc("The current password is wrong or the new one is too short")},
-    summary="Change your password (ends your other login sessions)",
+    summary="Change your password (ends your other login sessions; revokes your API tokens unless told not to)",
 )
 def change_password(session: DbSession, user: CurrentUser, body: PasswordChange) -> Response:
     account = session.get(User, user.id)
@@ -73,5 +78,9 @@ def change_password(session: DbSession, user: CurrentUser, body: PasswordChange)
     except AuthError as exc:
         raise ApiError(400, "weak_password", exc.message, exc.hint) from None
     end_user_sessions(session, account.id, keep=user.session_id)
+    revoked = revoke_user_tokens(session, account.id) if body.revoke_tokens else 0
+    audit.record(
+        session, user, audit.AuditAction.PASSWORD, "user", account.id, {"op": "change", "tokens_revoked": revoked}
+    )
     session.commit()
     return Response(status_code=204)

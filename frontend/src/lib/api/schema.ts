@@ -867,7 +867,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your password (ends your other login sessions) */
+        /** Change your password (ends your other login sessions; revokes your API tokens unless told not to) */
         post: operations["change_password_api_account_password_post"];
         delete?: never;
         options?: never;
@@ -2545,6 +2545,12 @@ export interface components {
             current_password: string;
             /** New Password */
             new_password: string;
+            /**
+             * Revoke Tokens
+             * @description Also revoke your API tokens (scripts must get new ones).
+             * @default true
+             */
+            revoke_tokens: boolean;
         };
         /**
          * Permission
@@ -2942,6 +2948,11 @@ export interface components {
              * @description A label, e.g. "backup script".
              */
             name: string;
+            /**
+             * Expires Days
+             * @description Stop working after this many days.
+             */
+            expires_days?: number | null;
         };
         /** TokenCreated */
         TokenCreated: {
@@ -2972,6 +2983,11 @@ export interface components {
             last_used_at: string | null;
             /** Revoked At */
             revoked_at: string | null;
+            /**
+             * Expires At
+             * @description When it stops working; null: never.
+             */
+            expires_at?: string | null;
         };
         /** TranscribeQueued */
         TranscribeQueued: {
