@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     inbox_dir: Path | None = Field(default=None, description="Watched folder; files dropped here are ingested once.")
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, description="Largest accepted upload or ingested file.")
     inbox_poll_interval: float = Field(default=2.0, description="Seconds between scans of the inbox folder.")
+    allowed_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated Host header values the api answers (e.g. docs.example.org,localhost:8000); "
+        "unset: any. Others get 400.",
+    )
     trash_days: float = Field(
         default=30, ge=0, description="Days a deleted document stays in the trash before it is purged for good."
     )
