@@ -45,6 +45,7 @@ API_ROUTER_MODULES = (
     "docmill.api.routes.users",
     "docmill.api.routes.audit",
     "docmill.api.routes.trash",
+    "docmill.api.routes.system",
 )
 # Routers outside the auth requirement (login, health), by module; they carry their own paths.
 PUBLIC_ROUTER_MODULES = (
@@ -111,6 +112,30 @@ class AuthGate:
             return
         scope.setdefault("state", {})["auth_user"] = user
         await self.app(scope, receive, send)
+
+
+class HostCheck:
+    """With DOCMILL_ALLOWED_HOSTS set, answer only requests whose Host header is one of them (DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        allowed = get_settings().allowed_hosts
+        if scope["type"] not in ("http", "websocket") or not allowed:
+            await self.app(scope, receive, send)
+            return
+        hosts = {h.strip().lower() for h in allowed.split(",") if h.strip()}
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").strip().lower()
+        if host in hosts or host.rsplit(":", 1)[0] in hosts:
+            await self.app(scope, receive, send)
+            return
+        await error_response(
+            400,
+            "host_not_allowed",
+            f"this server does not answer for the host {host!r}",
+            "use the address in DOCMILL_ALLOWED_HOSTS, or add this one to it",
+        )(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -192,4 +217,5 @@ def create_app() -> FastAPI:
         static.mount_static(app)
     app.add_middleware(AuthGate)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostCheck)
     return app

@@ -50,6 +50,7 @@ def _unique() -> str:
 ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/health"): Case(Policy.PUBLIC, 200),
     ("GET", "/ready"): Case(Policy.PUBLIC, ANY),
+    ("GET", "/api/system/ready"): Case(Policy.AUTH, ANY),
     ("GET", "/metrics"): Case(Policy.AUTH, 200),
     ("POST", "/api/session/login"): Case(
         Policy.PUBLIC, (401, "invalid_credentials"), lambda: {"username": "nobody", "password": "wrong password"}

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database is reachable, migrated to head, and its stages match the registry */
+        /** Readiness: the database is reachable, migrated to head, and its stages match the registry (the detail, with what to run, is GET /api/system/ready) */
         get: operations["ready_ready_get"];
         put?: never;
         post?: never;
@@ -1078,6 +1078,23 @@ export interface paths {
         put?: never;
         /** Empty the trash (your documents; admins: everyone's) */
         post: operations["empty_trash_api_trash_empty_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness in detail: version, database revisions and stages, OCR languages, STT and LLM backends */
+        get: operations["ready_detail_api_system_ready_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2575,6 +2592,19 @@ export interface components {
          */
         ProcessStage: "extract" | "markdown" | "stt" | "classify" | "summarize" | "embed" | "preview" | "thumbnail";
         /**
+         * PublicReadiness
+         * @description What /ready tells anyone: ready or not, and why in a few words (no version, URLs or paths).
+         */
+        PublicReadiness: {
+            /** Ready */
+            ready: boolean;
+            /**
+             * Reasons
+             * @description Why not, e.g. "database: not at the migrations' head"; [] when ready.
+             */
+            reasons: string[];
+        };
+        /**
          * QueueStatus
          * @enum {string}
          */
@@ -3238,16 +3268,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["PublicReadiness"];
                 };
             };
-            /** @description Not ready; `database.problems` says why and what to run */
+            /** @description Not ready; `reasons` says why */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["PublicReadiness"];
                 };
             };
         };
@@ -8470,6 +8500,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ready_detail_api_system_ready_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not ready; `database.problems` says why and what to run */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
         };
