@@ -9,9 +9,10 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from docmill.api.deps import database_dep, require_admin, session_dep, settings_dep
+from docmill.api.deps import audited, database_dep, require_admin, session_dep, settings_dep
 from docmill.api.errors import ApiError, ErrorBody, error_doc
 from docmill.api.schemas.feeds import FeedCreate, FeedFetchResult, FeedIdPath, FeedOut, FeedUpdate
+from docmill.audit.log import AuditAction
 from docmill.collector import service
 from docmill.config import Settings
 from docmill.db.engine import Database
@@ -19,7 +20,7 @@ from docmill.db.engine import Database
 router = APIRouter(
     prefix="/feeds",
     tags=["feeds"],
-    dependencies=[Depends(require_admin)],
+    dependencies=[Depends(require_admin), Depends(audited(AuditAction.FEED, "feed"))],
     responses={403: error_doc("Not an admin")},
 )
 

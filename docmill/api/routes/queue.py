@@ -6,18 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from docmill.api.deps import DbSession, require_admin
+from docmill.api.deps import DbSession, audited, require_admin
 from docmill.api.errors import error_doc
 from docmill.api.schemas.common import Limit, Offset, Page
 from docmill.api.schemas.queue import Failure, Queued, StageControl, StageQueued, StageStatus
 from docmill.api.services import dashboard
+from docmill.audit.log import AuditAction
 from docmill.pipeline import operations, registry
 from docmill.pipeline.registry import ProcessStage
 
 router = APIRouter(
     prefix="/queue",
     tags=["queue"],
-    dependencies=[Depends(require_admin)],
+    dependencies=[Depends(require_admin), Depends(audited(AuditAction.QUEUE, "stage"))],
     responses={403: error_doc("Not an admin")},
 )
 
