@@ -233,3 +233,19 @@ def _fresh_group(database: Database, member: int) -> int:
         session.flush()
         session.add(GroupMember(group_id=group.id, user_id=member))
         return group.id
+
+
+def test_other_users_tokens_are_for_admins(client: TestClient, database: Database, people: People) -> None:
+    from docmill.auth.tokens import list_tokens
+
+    with database.session() as session:
+        olivias = list_tokens(session, people.owner.id)[0].id
+    member, admin = people.stranger.headers, people.admin.headers
+    assert client.get("/api/tokens", params={"user_id": people.owner.id}, headers=member).status_code == 403
+    assert client.get("/api/tokens", params={"all": True}, headers=member).status_code == 403
+    assert client.delete(f"/api/tokens/{olivias}", headers=member).status_code == 404
+    listed = client.get("/api/tokens", params={"user_id": people.owner.id}, headers=admin).json()
+    assert [t["id"] for t in listed] == [olivias]
+    assert len(client.get("/api/tokens", params={"all": True}, headers=admin).json()) == 6
+    assert client.delete(f"/api/tokens/{olivias}", headers=admin).status_code == 204
+    assert client.get("/api/session/me", headers=people.owner.headers).status_code == 401

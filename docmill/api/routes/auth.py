@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from docmill.api.deps import CurrentUser, DbSession
 from docmill.api.errors import NOT_FOUND, ApiError, error_doc
@@ -15,6 +15,7 @@ from docmill.audit import log as audit
 from docmill.auth.sessions import end_user_sessions
 from docmill.auth.tokens import create_token, list_tokens, revoke_token, revoke_user_tokens
 from docmill.auth.users import AuthError, set_password, verify_user_password
+from docmill.errors import Forbidden
 from docmill.models import ApiToken, User
 
 router = APIRouter(tags=["auth"])
@@ -32,9 +33,21 @@ def _out(row: ApiToken) -> TokenOut:
     )
 
 
-@router.get("/tokens", response_model=list[TokenOut], summary="Your API tokens (revoked ones included)")
-def get_tokens(session: DbSession, user: CurrentUser) -> list[TokenOut]:
-    return [_out(t) for t in list_tokens(session, user.id)]
+@router.get(
+    "/tokens",
+    response_model=list[TokenOut],
+    responses={403: error_doc("Another user's tokens, and you are not an admin")},
+    summary="Your API tokens (revoked ones included); admins: another user's with ?user_id=, everyone's with ?all=true",
+)
+def get_tokens(
+    session: DbSession,
+    user: CurrentUser,
+    user_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT, description="Admins: this user's tokens.")] = None,
+    all_users: Annotated[bool, Query(alias="all", description="Admins: every user's tokens.")] = False,
+) -> list[TokenOut]:
+    if (all_users or (user_id is not None and user_id != user.id)) and not user.is_admin:
+        raise Forbidden("other users' tokens are for admins only", "leave out user_id and all", code="admin_only")
+    return [_out(t) for t in list_tokens(session, None if all_users else (user_id or user.id))]
 
 
 @router.post("/tokens", status_code=201, response_model=TokenCreated, summary="Create an API token (shown once)")
@@ -52,12 +65,18 @@ def post_token(session: DbSession, user: CurrentUser, body: TokenCreate) -> Toke
     return TokenCreated(token=new.token, info=_out(new.row))
 
 
-@router.delete("/tokens/{token_id}", status_code=204, responses=NOT_FOUND, summary="Revoke one of your API tokens")
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    responses=NOT_FOUND,
+    summary="Revoke one of your API tokens (admins: anyone's)",
+)
 def delete_token(
     session: DbSession, user: CurrentUser, token_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)]
 ) -> Response:
-    if revoke_token(session, token_id, user.id) is None:
+    if revoke_token(session, token_id, None if user.is_admin else user.id) is None:
         raise ApiError(404, "not_found", f"API token {token_id} does not exist", "list yours: GET /api/tokens")
+    audit.record(session, user, audit.AuditAction.TOKEN, "token", token_id, {"op": "revoke"})
     session.commit()
     return Response(status_code=204)
 

@@ -830,7 +830,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your API tokens (revoked ones included) */
+        /** Your API tokens (revoked ones included); admins: another user's with ?user_id=, everyone's with ?all=true */
         get: operations["get_tokens_api_tokens_get"];
         put?: never;
         /** Create an API token (shown once) */
@@ -851,7 +851,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of your API tokens */
+        /** Revoke one of your API tokens (admins: anyone's) */
         delete: operations["delete_token_api_tokens__token_id__delete"];
         options?: never;
         head?: never;
@@ -7116,7 +7116,12 @@ export interface operations {
     };
     get_tokens_api_tokens_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Admins: this user's tokens. */
+                user_id?: number | null;
+                /** @description Admins: every user's tokens. */
+                all?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7141,7 +7146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Another user's tokens, and you are not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
