@@ -1091,7 +1091,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness in detail: version, database revisions and stages, OCR languages, STT and LLM backends */
+        /** Readiness in detail: version, database revisions and stages, OCR languages, STT and LLM backends (200 either way: `ready` says; the status code is /ready's job) */
         get: operations["ready_detail_api_system_ready_get"];
         put?: never;
         post?: never;
@@ -8554,13 +8554,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not ready; `database.problems` says why and what to run */
+            /** @description The database is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
