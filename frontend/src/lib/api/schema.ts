@@ -2213,7 +2213,7 @@ export interface components {
             move_to: string | null;
             /**
              * Owner Id
-             * @description Stored now; applied once documents have owners.
+             * @description Who owns the documents this rule ingests; null: the first admin.
              */
             owner_id: number | null;
             /**
