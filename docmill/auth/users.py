@@ -73,6 +73,8 @@ def create_user(session: Session, username: str, password: str, *, is_admin: boo
         raise AuthError(f"user {username!r} already exists", "pick another name, or change its password instead")
     user = session.get(User, row[0])
     assert user is not None
+    if is_admin:
+        adopt_orphans(session)
     return user
 
 
@@ -149,6 +151,18 @@ def _create_quietly(session: Session, username: str, password: str) -> None:
         .values(username=username, password_hash=hash_password(password), is_admin=True)
         .on_conflict_do_nothing(index_elements=[User.username])
     )
+    adopt_orphans(session)
+
+
+def adopt_orphans(session: Session) -> int:
+    """Documents that came in before any user existed (no owner) go to the first admin."""
+    from docmill.models import Document
+
+    admin = first_admin_id(session)
+    if admin is None:
+        return 0
+    done = session.execute(sa.update(Document).where(Document.owner_id.is_(None)).values(owner_id=admin))
+    return int(done.rowcount or 0)
 
 
 def _admin_count(session: Session) -> int:

@@ -48,3 +48,17 @@ def test_users_and_groups_commands(settings: Settings, database: Database, tmp_p
         assert session.query(Document).one().owner_id != owner  # ann has it now
     _ok(["groups", "delete", "family"])
     assert "family" not in _ok(["groups", "list"])
+
+
+def test_documents_from_before_the_first_user_go_to_the_first_admin(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    note = tmp_path / "early.txt"
+    note.write_text("ingested before anyone could log in")
+    _ok(["ingest", str(note)])
+    with database.session() as session:
+        assert session.query(Document).one().owner_id is None  # admins only, for now
+    _ok(["users", "create", "first", "--password-stdin"], "a long password\n")
+    with database.session() as session:
+        owner = session.query(Document).one().owner_id
+    assert owner is not None
