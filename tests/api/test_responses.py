@@ -39,8 +39,7 @@ def test_the_ui_is_served_with_a_csp_that_names_its_boot_script(settings, tmp_pa
 def test_previews_are_sandboxed(api: TestClient, seeded: Seeded) -> None:
     pdf = api.get(f"/api/documents/{seeded.pdf}/preview")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    assert pdf.headers["content-security-policy"].startswith("sandbox")
-    assert "allow-same-origin" not in pdf.headers["content-security-policy"]
+    assert pdf.headers["x-frame-options"] == "SAMEORIGIN"  # only docmill frames it (viewers refuse a CSP sandbox)
     html = api.get(f"/api/documents/{seeded.html}/preview")
     assert html.headers["content-security-policy"].startswith("sandbox;")
 

@@ -43,9 +43,8 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 # Previews are only ever shown, never run: active content gets a sandboxing policy.
 ACTIVE_CONTENT = ("html", "xml", "svg", "javascript")
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src data:"
-# A PDF runs in the browser's viewer in an opaque origin: its scripts (if the viewer runs any) cannot reach
-# the api with the user's cookie; only docmill's own pages may frame it.
-PDF_CSP = "sandbox allow-scripts allow-downloads; frame-ancestors 'self'"
+# PDFs get no CSP sandbox: browsers' PDF viewers refuse sandboxed documents (they run a PDF's scripts in
+# their own sandbox, away from the page); X-Frame-Options keeps them to docmill's own frames.
 
 
 def load_document(
@@ -141,8 +140,6 @@ def _file_response(path: Any, media_type: str, *, download_name: str | None = No
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"}
     if any(marker in media_type.lower() for marker in ACTIVE_CONTENT):
         headers["Content-Security-Policy"] = SANDBOX_CSP
-    elif "pdf" in media_type.lower():
-        headers["Content-Security-Policy"] = PDF_CSP
     if download_name is not None:
         return FileResponse(path, media_type=media_type, filename=download_name, headers=headers)
     return FileResponse(path, media_type=media_type, headers=headers, content_disposition_type="inline")
