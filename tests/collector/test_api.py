@@ -75,3 +75,18 @@ def test_feeds_api(api: TestClient, database: Database, feed_server: FeedServer,
     assert api.delete(f"/api/feeds/{feed['id']}").status_code == 404
     assert api.post(f"/api/feeds/{feed['id']}/fetch").status_code == 404
     assert count(database, "documents") == 1  # unsubscribing keeps what the feed brought
+
+
+def test_a_feeds_articles_belong_to_its_owner(
+    api: TestClient, database: Database, feed_server: FeedServer, corpus: Path
+) -> None:
+    from tests.api.conftest import make_account
+
+    reader = make_account(database, "reader", admin=False)
+    url = feed_server.add_file("/feeds/owned.rdf", corpus / "rdf/rss10.rdf")
+    assert api.post("/api/feeds", json={"url": url, "owner_id": 999_999}).status_code == 422
+    feed = api.post("/api/feeds", json={"url": url, "owner_id": reader.id}).json()
+    assert feed["owner_id"] == reader.id
+    assert api.post(f"/api/feeds/{feed['id']}/fetch").json()["added"] == 1
+    mine = api.get("/api/documents", headers=reader.headers).json()
+    assert mine["total"] == 1 and mine["items"][0]["owner"] == "reader"

@@ -53,7 +53,11 @@ def list_feeds(session: DbSession) -> list[FeedOut]:
 
 @router.post("", response_model=FeedOut, status_code=201, responses=CONFLICT, summary="Subscribe to a feed")
 def add_feed(session: DbSession, settings: SettingsDep, body: FeedCreate) -> FeedOut:
-    feed = _call(lambda: service.add_feed(session, settings, body.url, interval_s=body.interval_s, title=body.title))
+    feed = _call(
+        lambda: service.add_feed(
+            session, settings, body.url, interval_s=body.interval_s, title=body.title, owner_id=body.owner_id
+        )
+    )
     session.commit()
     return FeedOut.model_validate(feed)
 
@@ -67,7 +71,7 @@ def get_feed(session: DbSession, feed_id: FeedIdPath) -> FeedOut:
 def update_feed(session: DbSession, feed_id: FeedIdPath, body: FeedUpdate) -> FeedOut:
     feed = _call(
         lambda: service.update_feed(
-            session, feed_id, interval_s=body.interval_s, enabled=body.enabled, title=body.title
+            session, feed_id, interval_s=body.interval_s, enabled=body.enabled, title=body.title, owner_id=body.owner_id
         )
     )
     session.commit()

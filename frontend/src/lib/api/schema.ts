@@ -1661,6 +1661,11 @@ export interface components {
              * @description A name; default: the feed's.
              */
             title?: string | null;
+            /**
+             * Owner Id
+             * @description User who owns its articles; default: DOCMILL_FEEDS_OWNER.
+             */
+            owner_id?: number | null;
         };
         /** FeedFetchResult */
         FeedFetchResult: {
@@ -1736,6 +1741,11 @@ export interface components {
              */
             items_added: number;
             /**
+             * Owner Id
+             * @description Who owns its articles; null: DOCMILL_FEEDS_OWNER.
+             */
+            owner_id?: number | null;
+            /**
              * Next Fetch At
              * Format: date-time
              */
@@ -1757,6 +1767,11 @@ export interface components {
             enabled?: boolean | null;
             /** Title */
             title?: string | null;
+            /**
+             * Owner Id
+             * @description Who owns its articles (0 clears it).
+             */
+            owner_id?: number | null;
         };
         /** GroupCreate */
         GroupCreate: {
