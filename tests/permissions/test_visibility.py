@@ -101,3 +101,13 @@ def test_an_upload_belongs_to_the_uploader(client: TestClient, people: People) -
     assert (r.status_code, r.json()["status"]) == (200, "duplicate")
     assert "a.txt" not in (r.json()["note"] or "")
     assert client.get(f"/api/documents/{doc}", headers=people.stranger.headers).json()["access"] == "view"
+
+
+def test_the_trash_is_its_owners(client: TestClient, settings: Settings, database: Database, people: People) -> None:
+    shared = make_shared_document(settings, database, people, title=SECRET)
+    client.delete(f"/api/documents/{shared.document}", headers=people.owner.headers)
+    trash = {"deleted": True}
+    assert client.get("/api/documents", params=trash, headers=people.owner.headers).json()["total"] == 1
+    assert client.get("/api/documents", params=trash, headers=people.admin.headers).json()["total"] == 1
+    assert client.get("/api/documents", params=trash, headers=people.viewer.headers).json()["total"] == 0
+    assert client.post(f"/api/documents/{shared.document}/restore", headers=people.editor.headers).status_code == 403

@@ -179,6 +179,8 @@ def list_documents(session: Session, query: DocumentQuery, viewer: Viewer) -> tu
     """The page of documents the viewer may see that pass the query's filters."""
     base = sa.select(*SUMMARY_COLUMNS).select_from(_FROM)
     conditions = [*_filters(query), view_clause(viewer, D.id)]
+    if query.deleted and not viewer.is_admin:
+        conditions.append(D.owner_id == viewer.id)  # a trash is its owner's: shares do not show it to others
     name = query.sort.value.lstrip("-")
     column = _SORT_COLUMNS[name]
     descending = query.sort.value.startswith("-")
