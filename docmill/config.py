@@ -42,6 +42,25 @@ class Settings(BaseSettings):
     inbox_dir: Path | None = Field(default=None, description="Watched folder; files dropped here are ingested once.")
     max_upload_bytes: int = Field(default=512 * 1024 * 1024, description="Largest accepted upload or ingested file.")
     inbox_poll_interval: float = Field(default=2.0, description="Seconds between scans of the inbox folder.")
+    allowed_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated Host header values the api answers (e.g. docs.example.org,localhost:8000); "
+        "unset: any. Others get 400.",
+    )
+    trash_days: float = Field(
+        default=30, ge=0, description="Days a deleted document stays in the trash before it is purged for good."
+    )
+    audit_days: float = Field(default=365, ge=0, description="Days audit log entries are kept.")
+    housekeeping_interval: float = Field(
+        default=3600, gt=0, description="Seconds between the api's trash and audit log sweeps."
+    )
+    inbox_owner: str | None = Field(
+        default=None, description="User name who owns documents from the inbox folder; unset: the first admin."
+    )
+    feeds_owner: str | None = Field(
+        default=None,
+        description="User name who owns articles of feeds without an owner of their own; unset: the first admin.",
+    )
     soffice_path: str | None = Field(
         default=None,
         description="LibreOffice's soffice binary for Office previews; unset: found on PATH; 'none': turned off.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -17,8 +18,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from docmill import __version__
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
+from docmill.api.housekeeping import Housekeeper
 from docmill.api.routes import (
     admin,
+    audit,
     auth,
     categories,
     dashboard,
@@ -30,10 +33,14 @@ from docmill.api.routes import (
     queue,
     search,
     session,
+    shares,
+    system,
+    trash,
     uploads,
+    users,
 )
 from docmill.auth.service import ensure_first_admin
-from docmill.auth.throttle import LoginThrottle
+from docmill.auth.throttle import HashGate, LoginThrottle
 from docmill.config import get_settings
 from docmill.db.check import check_schema
 from docmill.db.engine import get_database
@@ -56,6 +63,11 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     mail.router,
     auth.router,
     admin.router,
+    shares.router,
+    users.router,
+    audit.router,
+    trash.router,
+    system.router,
 )
 # Routers outside the auth requirement (login, health); they carry their own paths.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, session.router)
@@ -116,6 +128,30 @@ class AuthGate:
         await self.app(scope, receive, send)
 
 
+class HostCheck:
+    """With DOCMILL_ALLOWED_HOSTS set, answer only requests whose Host header is one of them (DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        allowed = get_settings().allowed_hosts
+        if scope["type"] not in ("http", "websocket") or not allowed:
+            await self.app(scope, receive, send)
+            return
+        hosts = {h.strip().lower() for h in allowed.split(",") if h.strip()}
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").strip().lower()
+        if host in hosts or host.rsplit(":", 1)[0] in hosts:
+            await self.app(scope, receive, send)
+            return
+        await error_response(
+            400,
+            "host_not_allowed",
+            f"this server does not answer for the host {host!r}",
+            "use the address in DOCMILL_ALLOWED_HOSTS, or add this one to it",
+        )(scope, receive, send)
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -140,11 +176,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up: create the first admin from DOCMILL_ADMIN_USER/PASSWORD if missing; say what is wrong."""
     settings = get_settings()
     sampler: Sampler | None = None  # the dashboard history's sampler (one writer across processes)
+    keeper: Housekeeper | None = None
     try:
         db = await run_in_threadpool(get_database)
         report = await run_in_threadpool(check_schema, db.url)
         if report.ok:
             await run_in_threadpool(lambda: ensure_first_admin(db, settings, generate=False))
+            keeper = Housekeeper(db, settings)
+            keeper.start()
             sampler = Sampler(db, settings.dashboard_sample_interval)
         else:
             for problem in report.problems():
@@ -158,6 +197,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if sampler is not None:
             await run_in_threadpool(sampler.stop)
+        if keeper is not None:
+            keeper.stop()
 
 
 def create_app() -> FastAPI:
@@ -173,6 +214,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     app.state.login_throttle = LoginThrottle()
+    app.state.hash_gate = HashGate(max(1, (os.cpu_count() or 2) // 2))
     install_error_handlers(app)
     for router in PUBLIC_ROUTERS:
         app.include_router(router)
@@ -193,4 +235,5 @@ def create_app() -> FastAPI:
         static.mount_static(app)
     app.add_middleware(AuthGate)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostCheck)
     return app

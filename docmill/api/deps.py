@@ -10,9 +10,9 @@ Authentication (`require_auth`, added by the app to every /api router) accepts e
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -21,11 +21,15 @@ from starlette.concurrency import run_in_threadpool
 
 from docmill.api.errors import ApiError
 from docmill.api.services.dashboard import CategoryCountsCache
+from docmill.audit import log as audit
+from docmill.audit.log import AuditAction
 from docmill.auth.digests import same
 from docmill.auth.sessions import resolve_session
 from docmill.auth.tokens import resolve_token
 from docmill.config import Settings, get_settings
 from docmill.db.engine import Database, get_database
+from docmill.errors import Forbidden
+from docmill.permissions.access import Viewer
 
 SESSION_COOKIE = "docmill_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -71,6 +75,10 @@ class AuthUser:
     session_id: int | None = None
     csrf_token: str | None = None
     token_id: int | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.id, self.is_admin)
 
 
 def _unauthorized(code: str, message: str, hint: str) -> ApiError:
@@ -168,5 +176,39 @@ async def metrics_auth(
     await run_in_threadpool(authenticate_request, request.method, request.headers, request.cookies)
 
 
+async def require_admin(user: Annotated[AuthUser, Depends(require_auth)]) -> AuthUser:
+    """Routers of admin-only operations (queue, feeds, mail, users, groups, audit) depend on this."""
+    if not user.is_admin:
+        raise Forbidden(
+            "this is for admins only (queue operations, feeds, mail, users, groups, the audit log)",
+            "ask an admin of this docmill to do it, or to make you an admin",
+            code="admin_only",
+        )
+    return user
+
+
 CurrentUser = Annotated[AuthUser, Depends(require_auth)]
+AdminUser = Annotated[AuthUser, Depends(require_admin)]
 DbSession = Annotated[Session, Depends(session_dep)]
+
+
+def audited(action: AuditAction, target_type: str) -> Any:
+    """A router dependency that records every successful unsafe request (queue, feed and mail operations)
+    in the audit log: the method, the path and its ids."""
+
+    async def record(request: Request, user: Annotated[AuthUser, Depends(require_auth)]) -> AsyncIterator[None]:
+        yield
+        if request.method in SAFE_METHODS:
+            return
+        params = dict(request.path_params)
+        target = next((int(v) for k, v in params.items() if k.endswith("_id") and str(v).isdigit()), None)
+        detail = {"method": request.method, "path": request.url.path, **{k: str(v) for k, v in params.items()}}
+        client = request.client.host if request.client else None
+
+        def write() -> None:
+            with get_database().transaction() as session:
+                audit.record(session, user, action, target_type, target, detail, client=client)
+
+        await run_in_threadpool(write)
+
+    return record

@@ -7,7 +7,11 @@ answer a short page that says how to build it.
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import html
+import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -50,6 +54,36 @@ def _file_in(root: Path, path: str) -> Path | None:
     return resolved if resolved.is_file() else None
 
 
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=8)
+def _csp_for(index: Path, mtime_ns: int) -> str:
+    """The UI's Content-Security-Policy: its own origin only, its inline boot script by hash."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode() + "'"
+        for m in _INLINE_SCRIPT.finditer(index.read_bytes())
+    ]
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(hashes),
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' blob: data:",
+            "media-src 'self' blob:",
+            "frame-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        ]
+    )
+
+
+def ui_headers(index: Path) -> dict[str, str]:
+    return {"Cache-Control": "no-cache", "Content-Security-Policy": _csp_for(index, index.stat().st_mtime_ns)}
+
+
 def spa_response(request: Request, static_dir: Path) -> Response:
     index = static_dir / "index.html"
     if not index.is_file():
@@ -59,8 +93,9 @@ def spa_response(request: Request, static_dir: Path) -> Response:
     if found is not None:
         immutable = "/_app/immutable/" in request.url.path
         cache = "public, max-age=31536000, immutable" if immutable else "no-cache"
-        return FileResponse(found, headers={"Cache-Control": cache})
-    return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
+        headers = ui_headers(index) if found.suffix == ".html" else {"Cache-Control": cache}
+        return FileResponse(found, headers=headers)
+    return FileResponse(index, media_type="text/html", headers=ui_headers(index))
 
 
 def mount_static(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:

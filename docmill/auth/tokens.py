@@ -24,12 +24,22 @@ class NewToken:
     row: ApiToken
 
 
-def create_token(session: Session, user: User, name: str) -> NewToken:
+def create_token(session: Session, user: User, name: str, *, expires_in: timedelta | None = None) -> NewToken:
+    """A new token for the user; with `expires_in` it stops working after that long."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise AuthError(f"a token name needs 1 to {MAX_NAME_LENGTH} characters", "pass --name with a short label")
+    if expires_in is not None and expires_in <= timedelta(0):
+        raise AuthError("a token's lifetime must be positive", "give a number of days of 1 or more")
     token = new_api_token()
-    row = ApiToken(user_id=user.id, name=name, token_hash=digest(token), prefix=token[:DISPLAY_PREFIX_LEN])
+    expires_at = datetime.now(UTC) + expires_in if expires_in is not None else None
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=digest(token),
+        prefix=token[:DISPLAY_PREFIX_LEN],
+        expires_at=expires_at,
+    )
     session.add(row)
     session.flush()
     return NewToken(token, row)
@@ -54,6 +64,16 @@ def revoke_token(session: Session, token_id: int, user_id: int | None = None) ->
     return row
 
 
+def revoke_user_tokens(session: Session, user_id: int) -> int:
+    """Revoke every live token of the user (after a password change); returns how many."""
+    result = session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    return int(result.rowcount or 0)
+
+
 class TokenMatch(NamedTuple):
     token: ApiToken
     user: User
@@ -67,7 +87,11 @@ def resolve_token(session: Session, token: str) -> TokenMatch | None:
     row = session.execute(
         sa.select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
+        .where(
+            ApiToken.token_hash == digest(token),
+            ApiToken.revoked_at.is_(None),
+            sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > sa.func.now()),
+        )
     ).first()
     if row is None:
         return None

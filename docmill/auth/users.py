@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from docmill.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from docmill.config import Settings
 from docmill.errors import DocmillError
-from docmill.models import User
+from docmill.models import Document, Feed, User
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ def create_user(session: Session, username: str, password: str, *, is_admin: boo
         raise AuthError(f"user {username!r} already exists", "pick another name, or change its password instead")
     user = session.get(User, row[0])
     assert user is not None
+    if is_admin:
+        adopt_orphans(session)
     return user
 
 
@@ -149,3 +151,57 @@ def _create_quietly(session: Session, username: str, password: str) -> None:
         .values(username=username, password_hash=hash_password(password), is_admin=True)
         .on_conflict_do_nothing(index_elements=[User.username])
     )
+    adopt_orphans(session)
+
+
+def adopt_orphans(session: Session) -> int:
+    """Documents that came in before any user existed (no owner) go to the first admin."""
+
+    admin = first_admin_id(session)
+    if admin is None:
+        return 0
+    done = session.execute(sa.update(Document).where(Document.owner_id.is_(None)).values(owner_id=admin))
+    return int(done.rowcount or 0)
+
+
+def _admin_count(session: Session) -> int:
+    return int(session.scalar(sa.select(sa.func.count()).select_from(User).where(User.is_admin)) or 0)
+
+
+def set_role(session: Session, user: User, *, is_admin: bool) -> None:
+    """Make a user an admin or a member; the last admin cannot become a member."""
+    if user.is_admin and not is_admin and _admin_count(session) <= 1:
+        raise AuthError(
+            f"{user.username} is the only admin; docmill needs at least one",
+            "make another user an admin first",
+        )
+    user.is_admin = is_admin
+
+
+def delete_user(session: Session, user: User, *, heir: User) -> int:
+    """Remove a user; their documents and feeds go to `heir`. Returns how many documents moved."""
+
+    if user.id == heir.id:
+        raise AuthError("a user cannot hand their documents to themselves", "name another user to take them")
+    if user.is_admin and _admin_count(session) <= 1:
+        raise AuthError(f"{user.username} is the only admin", "make another user an admin first")
+    moved = session.execute(sa.update(Document).where(Document.owner_id == user.id).values(owner_id=heir.id)).rowcount
+    session.execute(sa.update(Feed).where(Feed.owner_id == user.id).values(owner_id=heir.id))
+    session.delete(user)
+    return int(moved or 0)
+
+
+def first_admin_id(session: Session) -> int | None:
+    """The owner of documents nobody else owns (feeds and the inbox without an owner, the CLI)."""
+    found = session.scalar(sa.select(User.id).where(User.is_admin).order_by(User.id).limit(1))
+    return None if found is None else int(found)
+
+
+def default_owner_id(session: Session, username: str | None) -> int | None:
+    """The configured owner (DOCMILL_INBOX_OWNER, DOCMILL_FEEDS_OWNER) when that user exists, else the first admin."""
+    if username:
+        user = get_user(session, username)
+        if user is not None:
+            return user.id
+        log.warning("the configured owner %r is not a user; documents go to the first admin", username)
+    return first_admin_id(session)

@@ -67,6 +67,7 @@ def _pick_user(session: Session, username: str | None) -> User:
 def token_create(
     name: str = typer.Option("cli", "--name", help="A label for the token."),
     user: str = typer.Option(None, "--user", help="Owner (default: the only admin)."),
+    expires_days: int = typer.Option(None, "--expires-days", min=1, help="Stop working after this many days."),
 ) -> None:
     """Create an API token and print it (it is shown only this once)."""
     from docmill.auth.tokens import create_token
@@ -74,7 +75,10 @@ def token_create(
     db = open_database()
     with db.transaction() as session:
         owner = _pick_user(session, user)
-        new = create_token(session, owner, name)
+        from datetime import timedelta
+
+        expires_in = timedelta(days=expires_days) if expires_days else None
+        new = create_token(session, owner, name, expires_in=expires_in)
         username = owner.username
     print(new.token)
     typer.echo(
@@ -102,7 +106,7 @@ def token_list(user: str = typer.Option(None, "--user", help="Only this user's t
         names = {u.id: u.username for u in list_users(session)}
         tokens = list_tokens(session, user_id)
     table = Table(title="API tokens")
-    for column in ("id", "user", "name", "prefix", "created", "last used", "state"):
+    for column in ("id", "user", "name", "prefix", "created", "last used", "expires", "state"):
         table.add_column(column)
     for t in tokens:
         table.add_row(
@@ -112,7 +116,8 @@ def token_list(user: str = typer.Option(None, "--user", help="Only this user's t
             t.prefix + "…",
             f"{t.created_at:%Y-%m-%d %H:%M}",
             f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never",
-            "revoked" if t.revoked_at else "active",
+            f"{t.expires_at:%Y-%m-%d %H:%M}" if t.expires_at else "never",
+            "revoked" if t.revoked_at else ("expired" if _expired(t.expires_at) else "active"),
         )
     console.print(table)
 
@@ -130,6 +135,12 @@ def token_revoke(token_id: int = typer.Argument(..., help="Token id (see `docmil
             raise DocmillError(f"there is no API token {token_id}", "see `docmill token list`")
         prefix = row.prefix
     console.print(f"token {token_id} ({prefix}…) revoked", highlight=False)
+
+
+def _expired(at) -> bool:
+    from datetime import UTC, datetime
+
+    return at is not None and at <= datetime.now(UTC)
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -172,10 +183,16 @@ def user_list() -> None:
     with db.session() as session:
         users = list_users(session)
     table = Table(title="users")
-    for column in ("id", "user", "admin", "created"):
+    for column in ("id", "user", "role", "password", "created"):
         table.add_column(column)
     for u in users:
-        table.add_row(str(u.id), u.username, "yes" if u.is_admin else "", f"{u.created_at:%Y-%m-%d %H:%M}")
+        table.add_row(
+            str(u.id),
+            u.username,
+            "admin" if u.is_admin else "member",
+            "set" if u.password_hash else "[red]none: set one[/]",
+            f"{u.created_at:%Y-%m-%d %H:%M}",
+        )
     console.print(table)
 
 
@@ -184,9 +201,11 @@ def user_list() -> None:
 def user_set_password(
     username: str = typer.Argument(..., help="Login name."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    keep_tokens: bool = typer.Option(False, "--keep-tokens", help="Keep the user's API tokens working."),
 ) -> None:
-    """Set a user's password and end their login sessions."""
+    """Set a user's password, end their login sessions and (unless --keep-tokens) revoke their API tokens."""
     from docmill.auth.sessions import end_user_sessions
+    from docmill.auth.tokens import revoke_user_tokens
     from docmill.auth.users import get_user, set_password
 
     password = _read_password(password_stdin)
@@ -197,10 +216,54 @@ def user_set_password(
             raise DocmillError(f"user {username!r} does not exist", "see `docmill user list`")
         set_password(session, user, password)
         end_user_sessions(session, user.id)
-    console.print(f"password of {username} changed; their login sessions ended", highlight=False)
+        revoked = 0 if keep_tokens else revoke_user_tokens(session, user.id)
+    console.print(
+        f"password of {username} changed; their login sessions ended; {revoked} API token(s) revoked",
+        highlight=False,
+    )
+
+
+@user_app.command("set-role")
+@cli_command
+def user_set_role(
+    username: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Argument(..., help="admin or member."),
+) -> None:
+    """Make a user an admin or a member (docmill keeps at least one admin)."""
+    from docmill.auth.users import get_user, set_role
+
+    if role not in ("admin", "member"):
+        raise DocmillError(f"role {role!r} is not known", "use admin or member")
+    db = open_database()
+    with db.transaction() as session:
+        user = get_user(session, username)
+        if user is None:
+            raise DocmillError(f"user {username!r} does not exist", "see `docmill users list`")
+        set_role(session, user, is_admin=role == "admin")
+    console.print(f"{username} is now {'an admin' if role == 'admin' else 'a member'}", highlight=False)
+
+
+@user_app.command("delete")
+@cli_command
+def user_delete(
+    username: str = typer.Argument(..., help="Login name."),
+    heir: str = typer.Option(..., "--heir", help="User name who takes over their documents and feeds."),
+) -> None:
+    """Remove a user; their documents and feeds go to --heir."""
+    from docmill.auth.users import delete_user, get_user
+
+    db = open_database()
+    with db.transaction() as session:
+        user, taker = get_user(session, username), get_user(session, heir)
+        if user is None or taker is None:
+            missing = username if user is None else heir
+            raise DocmillError(f"user {missing!r} does not exist", "see `docmill users list`")
+        moved = delete_user(session, user, heir=taker)
+    console.print(f"user {username} removed; {moved} document(s) now belong to {heir}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     app.command("api")(api)
     app.add_typer(token_app, name="token")
     app.add_typer(user_app, name="user")
+    app.add_typer(user_app, name="users", help="docmill users (the same as `docmill user`).")

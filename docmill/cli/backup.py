@@ -13,11 +13,23 @@ from docmill.db.engine import open_database
 
 
 @cli_command
-def export(target: Path = typer.Argument(..., help="Archive to write, e.g. docmill-backup.tar.gz")) -> None:
-    """Write a backup: the database (pg_dump) plus originals, thumbnails and previews."""
+def export(
+    target: Path = typer.Argument(..., help="Archive to write, e.g. docmill-backup.tar.gz"),
+    without_secrets: bool = typer.Option(
+        False, "--without-secrets", help="Leave out password hashes, API tokens and login sessions."
+    ),
+) -> None:
+    """Write a backup: the database (pg_dump) plus originals, thumbnails and previews.
+
+    The archive (mode 0600) CONTAINS CREDENTIALS: users' password hashes, API token digests and live login
+    sessions. Keep it like a password, or pass --without-secrets (users must then be given a password after
+    `docmill import`).
+    """
     db = open_database()
-    info = export_backup(get_settings(), db.url, target)
+    info = export_backup(get_settings(), db.url, target, without_secrets=without_secrets)
     console.print(f"[green]backup written to {info.path}[/]: {info.documents} documents, {info.files} files")
+    if info.secrets:
+        console.print("[yellow]it contains credentials (password hashes, tokens, sessions): keep it private[/]")
 
 
 @cli_command
@@ -29,6 +41,11 @@ def import_(
     db = open_database()
     info = import_backup(get_settings(), db.url, source, force=force)
     console.print(f"[green]restored {info.documents} documents and {info.files} files[/] (schema {info.revision})")
+    if not info.secrets:
+        console.print(
+            "[yellow]the backup had no secrets: give every user a password with "
+            "`docmill users set-password NAME` before they log in[/]"
+        )
     console.print("run `docmill migrate` if this docmill is newer than the one that wrote the backup")
 
 

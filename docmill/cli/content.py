@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from docmill.auth.users import get_user
 from docmill.cli.common import cli_command, console
 from docmill.cli.signals import run_until_stopped
 from docmill.config import get_settings
@@ -34,6 +35,7 @@ def walk(paths: list[Path]) -> Iterator[Path]:
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files and folders (folders are read recursively)."),
     source: str = typer.Option("cli", "--source", help="Recorded as the documents' source."),
+    owner: str = typer.Option(None, "--owner", help="User name who will own the documents (default: the first admin)."),
 ) -> None:
     """Add files to docmill: each distinct content becomes one document (duplicates are reported, not added)."""
     missing = [str(p) for p in paths if not p.exists()]
@@ -41,6 +43,7 @@ def ingest(
         raise ConfigError(f"not found: {', '.join(missing)}", "check the paths")
     settings = get_settings()
     db = open_database(settings, application_name="docmill-ingest")
+    owner_id = _owner_id(db, owner)
     files = list(walk(paths))
     results: list[tuple[Path, IngestResult]] = []
     with Progress(
@@ -55,12 +58,23 @@ def ingest(
         task = progress.add_task("ingest", total=len(files), name="")
         for path in files:
             progress.update(task, name=path.name[:40])
-            results.append((path, ingest_path(db, path, source=source, settings=settings)))
+            results.append((path, ingest_path(db, path, source=source, settings=settings, owner_id=owner_id)))
             progress.advance(task)
     console.print(summary_table(results))
     rejected = sum(1 for _, r in results if r.status == "rejected")
     if rejected:
         raise typer.Exit(2 if rejected == len(results) else 0)
+
+
+def _owner_id(db, owner: str | None) -> int | None:
+    if owner is None:
+        return None
+
+    with db.session() as session:
+        user = get_user(session, owner)
+        if user is None:
+            raise ConfigError(f"there is no user {owner!r}", "see `docmill users list`")
+        return user.id
 
 
 def summary_table(results: list[tuple[Path, IngestResult]]) -> Table:
@@ -75,7 +89,7 @@ def summary_table(results: list[tuple[Path, IngestResult]]) -> Table:
     table.add_column("document", justify="right")
     table.add_column("details")
     for path, result in results:
-        style = {"added": "green", "duplicate": "yellow", "rejected": "red"}[result.status]
+        style = {"added": "green", "duplicate": "yellow", "in_trash": "magenta", "rejected": "red"}[result.status]
         if result.status == "added" and not result.reason and len(results) > 50:
             continue  # long runs list only what needs attention, plus the counts in the title
         table.add_row(

@@ -15,7 +15,7 @@ from docmill.db.check import check_schema
 from docmill.db.embedded import pg_binary
 from docmill.db.engine import embedded_server, open_database
 from docmill.db.migrate import upgrade
-from docmill.db.urls import redact
+from docmill.db.urls import redact, without_password
 from docmill.errors import DocmillError
 
 db_app = typer.Typer(help="Database: psql shell, schema check, embedded server control.", no_args_is_help=True)
@@ -40,7 +40,10 @@ def shell(ctx: typer.Context) -> None:
     psql = pg_binary("psql")
     if not os.path.exists(psql):
         psql = shutil.which("psql") or psql
-    result = subprocess.run([psql, db.url, *ctx.args], check=False)
+    # the password goes in the environment, not the command line (which every local user can read in ps)
+    bare, password = without_password(db.url)
+    env = dict(os.environ, PGPASSWORD=password) if password else None
+    result = subprocess.run([psql, bare, *ctx.args], check=False, env=env)
     raise typer.Exit(result.returncode)
 
 

@@ -239,7 +239,7 @@ def rule_add(
     move_to: str = typer.Option(None, "--move-to", help="Folder for --after move, e.g. Archive."),
     category: str = typer.Option(None, "--category", help="Library path to file the documents under."),
     tag: list[str] = typer.Option(None, "--tag", help="Tag to add (repeat for several)."),
-    owner: int = typer.Option(None, "--owner", help="User id who will own the documents (once owners exist)."),
+    owner: int = typer.Option(None, "--owner", help="User id who will own the documents (default: the first admin)."),
 ) -> None:
     """Add a rule: which messages to take, what to ingest, what to do after."""
     db = open_database()

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from docmill.auth.users import default_owner_id
 from docmill.collector.articles import ArticleUnavailable, build_article
 from docmill.collector.dedupe import (
     documents_by_link,
@@ -32,10 +33,10 @@ from docmill.collector.dedupe import (
 from docmill.collector.fetch import SafeFetcher, check_url
 from docmill.collector.parse import FeedEntry, ParsedFeed, parse_feed
 from docmill.collector.schedule import next_poll_at
-from docmill.config import Settings
+from docmill.config import Settings, get_settings
 from docmill.db.engine import Database
 from docmill.errors import DocmillError
-from docmill.models import Feed
+from docmill.models import Feed, User
 from docmill.pipeline.queue import enqueue_entry
 from docmill.pipeline.registry import DocumentKind
 
@@ -83,7 +84,13 @@ def _now() -> datetime:
 
 
 def add_feed(
-    session: Session, settings: Settings, url: str, *, interval_s: int | None = None, title: str | None = None
+    session: Session,
+    settings: Settings,
+    url: str,
+    *,
+    interval_s: int | None = None,
+    title: str | None = None,
+    owner_id: int | None = None,
 ) -> Feed:
     """Subscribe to a feed; it is fetched at the collector's next poll. The caller commits."""
     url = url.strip()
@@ -94,7 +101,7 @@ def add_feed(
     interval = _check_interval(int(interval_s if interval_s is not None else settings.collector_interval))
     feed_id = session.execute(
         postgresql.insert(Feed)
-        .values(url=url, interval_s=interval, title=title or None)
+        .values(url=url, interval_s=interval, title=title or None, owner_id=_check_owner(session, owner_id))
         .on_conflict_do_nothing(index_elements=["url"])
         .returning(Feed.id)
     ).scalar_one_or_none()
@@ -107,6 +114,12 @@ def add_feed(
     feed = session.get(Feed, feed_id)
     assert feed is not None
     return feed
+
+
+def _check_owner(session: Session, owner_id: int | None) -> int | None:
+    if owner_id and session.get(User, owner_id) is None:
+        raise InvalidFeedError(f"there is no user {owner_id}", "give an existing user's id (GET /api/users)")
+    return owner_id or None
 
 
 def _check_interval(interval: int) -> int:
@@ -125,8 +138,9 @@ def update_feed(
     interval_s: int | None = None,
     enabled: bool | None = None,
     title: str | None = None,
+    owner_id: int | None = None,
 ) -> Feed:
-    """Change a feed's interval, title or whether it is polled. The caller commits."""
+    """Change a feed's interval, title, owner (0 clears it) or whether it is polled. The caller commits."""
     feed = find_feed(session, ref)
     if interval_s is not None and interval_s != feed.interval_s:
         feed.interval_s = _check_interval(interval_s)
@@ -135,6 +149,8 @@ def update_feed(
         feed.enabled = enabled
     if title is not None:
         feed.title = title.strip() or None
+    if owner_id is not None:
+        feed.owner_id = _check_owner(session, owner_id)
     session.flush()
     return feed
 
@@ -284,6 +300,8 @@ def _store_entries(
             "warnings": parsed.warnings + article.warnings,
         }
         with database.transaction() as session:
+            feed_owner = session.scalar(sa.select(Feed.owner_id).where(Feed.id == feed_id))
+            values["owner_id"] = feed_owner or default_owner_id(session, get_settings().feeds_owner)
             stored = insert_document(session, values)
             record_item(
                 session,

@@ -204,7 +204,7 @@ def sanitize(html: str, title: str = "") -> str:
         html,
         tags=_PREVIEW_TAGS,
         attributes=_PREVIEW_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "data"},
+        url_schemes={"http", "https", "mailto"},  # no data: URLs (they can carry whole documents or scripts)
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
         clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math"},

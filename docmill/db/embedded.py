@@ -11,6 +11,11 @@ Lifecycle rules:
 - Run as root, PostgreSQL refuses to start, so it runs as a dedicated system user; the package opens
   read permission on every parent folder of its data directory, which is why docmill refuses data
   directories under /root.
+- Only docmill gets in: the superuser has a password (SCRAM), generated once into `<pg dir>/secret`
+  (mode 0600, readable by docmill's user only); pg_hba.conf has no `trust` line; the socket sits in a
+  directory of mode 0700 that only the server's user (and root) can enter. A data directory made by an
+  earlier version (trust authentication) is upgraded at the next start: the password is set over the
+  still-trusted socket, then pg_hba.conf is rewritten and reloaded.
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ import json
 import logging
 import os
 import pwd
+import secrets as _secrets
 import shutil
 import stat
+import stat as st
 import subprocess
 import tempfile
 import time
@@ -37,6 +44,7 @@ from urllib.parse import quote
 
 import psutil
 import psycopg
+from psycopg import sql
 
 from docmill.errors import DatabaseError
 
@@ -113,6 +121,41 @@ class EmbeddedPostgres:
         return Path(tempfile.gettempdir()) / f"docmill-pg-{digest}"
 
     @property
+    def secret_file(self) -> Path:
+        return self.base_dir / "secret"
+
+    def password(self) -> str:
+        """The superuser's password: read from the secret file, generated (mode 0600) the first time."""
+        try:
+            return self.secret_file.read_text().strip()
+        except FileNotFoundError:
+            pass
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        secret = _secrets.token_urlsafe(32)
+        fd = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secret + "\n")
+        return secret
+
+    @property
+    def hba_file(self) -> Path:
+        return self.pgdata / "pg_hba.conf"
+
+    def hba_lines(self) -> list[str]:
+        lines = ["# written by docmill: only docmill's superuser, with its password", "local all all scram-sha-256"]
+        if self.tcp:
+            lines += ["host all all 127.0.0.1/32 scram-sha-256", "host all all ::1/128 scram-sha-256"]
+        return lines
+
+    def hba_is_locked(self) -> bool:
+        try:
+            text = self.hba_file.read_text()
+        except FileNotFoundError:
+            return False
+        rules = [line.split() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        return bool(rules) and all(r[-1] in ("scram-sha-256", "reject") for r in rules)
+
+    @property
     def log_file(self) -> Path:
         return self.pgdata / "server.log"
 
@@ -129,10 +172,11 @@ class EmbeddedPostgres:
 
     def url(self, database: str = DATABASE_NAME) -> str:
         """A libpq URL for the running server."""
+        login = f"{SUPERUSER}:{quote(self.password(), safe='')}"
         if self.tcp:
-            return f"postgresql://{SUPERUSER}@127.0.0.1:{self.effective_port}/{database}"
+            return f"postgresql://{login}@127.0.0.1:{self.effective_port}/{database}"
         host = quote(str(self.socket_dir), safe="")
-        return f"postgresql://{SUPERUSER}@/{database}?host={host}&port={self.effective_port}"
+        return f"postgresql://{login}@/{database}?host={host}&port={self.effective_port}"
 
     # ---- locking and owners ------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -220,6 +264,7 @@ class EmbeddedPostgres:
                 ensure_prefix_permissions,
                 ensure_user_exists,
             )
+        # (ensure_prefix_permissions opens every parent to everyone: docmill uses it only for the binaries)
 
         ensure_user_exists(PG_SYSTEM_USER)
         entry = pwd.getpwnam(PG_SYSTEM_USER)
@@ -230,28 +275,77 @@ class EmbeddedPostgres:
         ensure_folder_permissions(bin_dir, read_perm | exec_perm)
         ensure_folder_permissions(bin_dir.parent / "lib", read_perm)
         ensure_folder_permissions(bin_dir.parent / "share", read_perm)
+        # The server's user must pass through the base folder and its parent (the data directory): they get
+        # the server's group and g+x (0710), so only docmill (root) and the server enter them. Folders above
+        # are never changed: one that the server's user cannot pass is reported instead of widened.
+        self.base_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.base_dir, self.base_dir.parent):
+            os.chown(folder, -1, entry.pw_gid)
+            folder.chmod((folder.stat().st_mode & 0o700) | stat.S_IXGRP)
+        self._check_traversable(self.base_dir.parent.parent, entry.pw_uid, entry.pw_gid)
         for folder in (self.pgdata, self.socket_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-            ensure_prefix_permissions(folder)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if folder.parent != self.base_dir:
+                self._check_traversable(folder.parent, entry.pw_uid, entry.pw_gid)
             os.chown(folder, entry.pw_uid, entry.pw_gid)
         self.pgdata.chmod(0o700)
-        self.socket_dir.chmod(0o755)
+        self.socket_dir.chmod(0o700)  # only the server's user (and root, docmill) may enter
+
+    @staticmethod
+    def _check_traversable(folder: Path, uid: int, gid: int) -> None:
+        for parent in [folder, *folder.parents]:
+            info = parent.stat()
+            if info.st_uid == uid:
+                ok = bool(info.st_mode & st.S_IXUSR)
+            elif info.st_gid == gid:
+                ok = bool(info.st_mode & st.S_IXGRP)
+            else:
+                ok = bool(info.st_mode & st.S_IXOTH)
+            if not ok:
+                raise DatabaseError(
+                    f"the embedded PostgreSQL (system user {PG_SYSTEM_USER}) cannot pass through {parent} "
+                    f"(mode {info.st_mode & 0o777:o}); docmill does not widen it",
+                    "put DOCMILL_DATA_DIR under a folder others may pass through (e.g. /var/lib/docmill), "
+                    "run docmill as a non-root user, or set DOCMILL_DATABASE_URL",
+                )
+
+    def _private_socket_dir(self) -> None:
+        """Without root the server runs as docmill's own user: its socket directory is that user's alone."""
+        if _running_as_root():
+            return
+        self.socket_dir.mkdir(parents=True, exist_ok=True)
+        self.socket_dir.chmod(0o700)
+
+    def _pwfile(self) -> Path:
+        """The password in a file initdb (maybe another user) can read; the caller deletes it."""
+        fd, name = tempfile.mkstemp(prefix="docmill-pw-", dir=str(self.base_dir))
+        with os.fdopen(fd, "w") as fh:
+            fh.write(self.password() + "\n")
+        if _running_as_root():
+            entry = pwd.getpwnam(PG_SYSTEM_USER)
+            os.chown(name, entry.pw_uid, entry.pw_gid)
+        return Path(name)
 
     def _initdb(self) -> None:
         log.info("initialising embedded PostgreSQL in %s", self.pgdata)
-        result = self._run(
-            [
-                self._bin("initdb"),
-                "-D",
-                str(self.pgdata),
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "-U",
-                SUPERUSER,
-            ],
-            timeout=300,
-        )
+        pwfile = self._pwfile()
+        try:
+            result = self._run(
+                [
+                    self._bin("initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "--auth=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "-U",
+                    SUPERUSER,
+                ],
+                timeout=300,
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
         if result.returncode != 0:
             raise DatabaseError(
                 f"initdb failed in {self.pgdata}: {result.stderr.strip() or result.stdout.strip()}",
@@ -259,7 +353,7 @@ class EmbeddedPostgres:
             )
 
     def _start_server(self) -> None:
-        options = [f"-k {self.socket_dir}", f"-p {self.port or 5432}"]
+        options = [f"-k {self.socket_dir}", f"-p {self.port or 5432}", "-c unix_socket_permissions=0700"]
         options.append("-h 127.0.0.1" if self.tcp else "-h ''")
         options += [f"-c {key}={value}" for key, value in self.server_settings.items()]
         result = self._run(
@@ -303,6 +397,40 @@ class EmbeddedPostgres:
                     except psutil.TimeoutExpired:
                         proc.kill()
 
+    def _write_hba(self) -> None:
+        text = "\n".join(self.hba_lines()) + "\n"
+        tmp = self.hba_file.with_suffix(".docmill")
+        tmp.write_text(text)
+        if _running_as_root():
+            entry = pwd.getpwnam(PG_SYSTEM_USER)
+            os.chown(tmp, entry.pw_uid, entry.pw_gid)
+        tmp.chmod(0o600)
+        tmp.replace(self.hba_file)
+
+    def _lock_down(self) -> None:
+        """Upgrade a server that still trusts local connections: set the password, then forbid `trust`."""
+        if self.hba_is_locked():
+            return
+        log.warning("locking down the embedded PostgreSQL in %s: password authentication from now on", self.pgdata)
+        trusted = self.url("postgres")  # under `trust` the password is not asked for
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with psycopg.connect(trusted, autocommit=True, connect_timeout=5) as conn:
+                    conn.execute("SET password_encryption = 'scram-sha-256'")
+                    conn.execute(
+                        sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                            sql.Identifier(SUPERUSER), sql.Literal(self.password())
+                        )
+                    )
+                    self._write_hba()
+                    conn.execute("SELECT pg_reload_conf()")
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
     def _ensure_database(self) -> None:
         deadline = time.monotonic() + 30
         while True:
@@ -334,9 +462,12 @@ class EmbeddedPostgres:
                     log.warning("adopting an embedded PostgreSQL left running by an owner that was killed")
             else:
                 self._prepare_permissions()
+                self._private_socket_dir()
                 if not (self.pgdata / "PG_VERSION").exists():
                     self._initdb()
+                    self._write_hba()
                 self._start_server()
+            self._lock_down()
             me = Owner.current()
             if me not in owners:
                 owners.append(me)

@@ -20,6 +20,7 @@ from docmill.config import Settings, get_settings
 from docmill.db.embedded import EmbeddedPostgres
 from docmill.db.urls import is_postgres_url, redact, to_libpq, to_sqlalchemy
 from docmill.errors import ConfigError, DatabaseError
+from docmill.privacy import harden_umask, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +82,14 @@ class Database:
 
 def embedded_server(settings: Settings) -> EmbeddedPostgres:
     settings.validate_data_dir()
+    private_dir(settings.data_dir)
     return EmbeddedPostgres(settings.pg_dir)
 
 
 def open_database(settings: Settings | None = None, *, application_name: str = "docmill") -> Database:
     """The configured database; starts (or joins) the embedded server when no URL is set."""
     settings = settings or get_settings()
+    harden_umask()  # whatever this process writes is docmill's alone
     if settings.database_url:
         if not is_postgres_url(settings.database_url):
             raise ConfigError(
@@ -96,7 +99,7 @@ def open_database(settings: Settings | None = None, *, application_name: str = "
         return Database(settings.database_url, application_name=application_name)
     server = embedded_server(settings)
     url = server.start()
-    log.info("embedded PostgreSQL ready at %s", url)
+    log.info("embedded PostgreSQL ready at %s", redact(url))
     return Database(url, embedded=server, application_name=application_name)
 
 

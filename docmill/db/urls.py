@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 _SCHEME = re.compile(r"^(postgres|postgresql)(\+[a-z0-9_]+)?://", re.IGNORECASE)
 
@@ -24,3 +25,14 @@ def is_postgres_url(url: str) -> bool:
 def redact(url: str) -> str:
     """The URL with any password replaced, for logs and messages."""
     return re.sub(r"(://[^:/@?]+):[^@/?]*@", r"\1:***@", url)
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """(the libpq URL without its password, the password) — give the password to a child process in
+    PGPASSWORD, never on its command line, which every local user can read."""
+
+    parts = urlsplit(to_libpq(url))
+    if parts.password is None:
+        return urlunsplit(parts), None
+    user, _, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user.split(':', 1)[0]}@{host}")), unquote(parts.password)

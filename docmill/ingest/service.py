@@ -2,8 +2,10 @@
 
 The file is stored content-addressed, its type detected from the content, and a document row inserted
 with ON CONFLICT on sha256 (no check-then-insert): the same content twice is one document, reported
-as a duplicate. A deleted document whose content comes back is restored. A new document's first
-stages are enqueued in the same transaction as its row.
+as a duplicate. A document in the trash whose content comes back is reported as `in_trash` (the caller
+offers to restore it) and never restored silently. A new document's first stages are enqueued in the
+same transaction as its row. Its owner is the given user, else the first admin; a duplicate the
+uploader may not see is shared with them (view): they hold its content already.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.dialects.postgresql import insert
 
+from docmill.auth.users import default_owner_id
 from docmill.config import Settings, get_settings
 from docmill.db.engine import Database
 from docmill.ingest import storage
 from docmill.ingest.detect import detect_file
 from docmill.ingest.names import sanitize_name
-from docmill.models import Document
+from docmill.models import Document, DocumentShare, User
+from docmill.permissions.access import Viewer, access_of
 from docmill.pipeline.queue import enqueue_entry
 
 log = logging.getLogger(__name__)
@@ -34,7 +39,7 @@ UNREADABLE = "unreadable"
 
 @dataclass
 class IngestResult:
-    status: Literal["added", "duplicate", "rejected"]
+    status: Literal["added", "duplicate", "in_trash", "rejected"]
     document_id: int | None
     reason: str | None  # for rejected (and a note for duplicate)
     original_name: str | None
@@ -61,8 +66,10 @@ def ingest_stream(
     original_name: str | None,
     source: str = "upload",
     settings: Settings | None = None,
+    owner_id: int | None = None,
 ) -> IngestResult:
-    """Store the bytes of `stream` as a document (streamed to disk, never held in memory)."""
+    """Store the bytes of `stream` as a document (streamed to disk, never held in memory), owned by
+    `owner_id` (None: the first admin)."""
     settings = settings or get_settings()
     name = sanitize_name(original_name)
     try:
@@ -70,7 +77,7 @@ def ingest_stream(
     except storage.TooLargeError as exc:
         return _too_large(name, exc.limit)
     try:
-        return _ingest_spooled(db, spooled, name, source, settings)
+        return _ingest_spooled(db, spooled, name, source, settings, owner_id)
     finally:
         spooled.discard()  # a no-op once the file was moved into place
 
@@ -82,6 +89,7 @@ def ingest_path(
     source: str = "cli",
     original_name: str | None = None,
     settings: Settings | None = None,
+    owner_id: int | None = None,
 ) -> IngestResult:
     """Store a copy of the file at `path` as a document; the file itself is left where it is."""
     settings = settings or get_settings()
@@ -93,7 +101,7 @@ def ingest_path(
         if path.stat().st_size > settings.max_upload_bytes:
             return _too_large(name, settings.max_upload_bytes)
         with open(path, "rb") as f:
-            return ingest_stream(db, f, original_name=name, source=source, settings=settings)
+            return ingest_stream(db, f, original_name=name, source=source, settings=settings, owner_id=owner_id)
     except PermissionError:
         return _rejected(name, UNREADABLE, f"{path} cannot be read (permission denied); check its permissions")
     except OSError as exc:
@@ -101,7 +109,7 @@ def ingest_path(
 
 
 def _ingest_spooled(
-    db: Database, spooled: storage.Spooled, name: str | None, source: str, settings: Settings
+    db: Database, spooled: storage.Spooled, name: str | None, source: str, settings: Settings, owner_id: int | None
 ) -> IngestResult:
     detected = detect_file(spooled.path, name)
     if detected.executable:
@@ -110,6 +118,9 @@ def _ingest_spooled(
         )
     rel = storage.place(spooled, settings)
     with db.transaction() as session:
+        owner = owner_id
+        if owner is None:
+            owner = default_owner_id(session, settings.inbox_owner if source == "inbox" else None)
         new_id = session.execute(
             insert(Document)
             .values(
@@ -120,6 +131,7 @@ def _ingest_spooled(
                 size_bytes=spooled.size,
                 storage_path=rel,
                 source=source,
+                owner_id=owner,
             )
             .on_conflict_do_nothing(index_elements=["sha256"])
             .returning(Document.id)
@@ -134,11 +146,28 @@ def _ingest_spooled(
         if existing.storage_path != rel:
             existing.storage_path = rel
         if existing.deleted_at is not None:
-            existing.deleted_at = None
-            if name:
-                existing.original_name = name
-            enqueue_entry(session, existing.id, existing.kind)
-            log.info("restored deleted document %s (%s)", existing.id, name)
-            return IngestResult("added", existing.id, f"restored document {existing.id}, which had been deleted", name)
+            if owner is not None and existing.owner_id != owner and not _is_admin(session, owner):
+                # its owner threw it away; the one who brings it back takes it over (to restore or not)
+                existing.owner_id = owner
+                existing.visible_to_all = False
+                session.execute(sa.delete(DocumentShare).where(DocumentShare.document_id == existing.id))
+            return IngestResult(
+                "in_trash",
+                existing.id,
+                f"the same content is document {existing.id}, which is in the trash; "
+                f"restore it (POST /api/documents/{existing.id}/restore) or delete it forever",
+                name,
+            )
         label = f" ({existing.original_name})" if existing.original_name else ""
+        if owner is not None and access_of(session, Viewer(owner, _is_admin(session, owner)), existing.id) is None:
+            session.execute(
+                insert(DocumentShare)
+                .values(document_id=existing.id, user_id=owner, permission="view")
+                .on_conflict_do_nothing()
+            )
+            label = ""  # not theirs: its name is not told
         return IngestResult("duplicate", existing.id, f"same content as document {existing.id}{label}", name)
+
+
+def _is_admin(session: sa.orm.Session, user_id: int) -> bool:
+    return bool(session.scalar(sa.select(User.is_admin).where(User.id == user_id)))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from docmill.config import Settings
+from docmill.privacy import private_dir, private_file
 
 CHUNK = 1024 * 1024
 
@@ -43,9 +44,7 @@ def relative_path(sha256: str) -> str:
 
 
 def spool_dir(settings: Settings) -> Path:
-    path = settings.data_dir / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(settings.data_dir / "tmp")
 
 
 def spool(stream: BinaryIO, settings: Settings, limit: int | None = None) -> Spooled:
@@ -77,10 +76,10 @@ def place(spooled: Spooled, settings: Settings) -> str:
     """Move the spooled file to its content address (or drop it if that content is stored already)."""
     rel = relative_path(spooled.sha256)
     target = settings.files_dir / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     if target.exists() and target.stat().st_size == spooled.size:
         spooled.discard()
     else:
-        os.chmod(spooled.path, 0o644)
+        private_file(spooled.path)
         os.replace(spooled.path, target)
     return rel

@@ -18,8 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from docmill.errors import DocmillError
+from docmill.errors import DocmillError, Forbidden, NotFound
 from docmill.models import Category, Document, LibrarySuggestion, SuggestionStatus
+from docmill.permissions import access as permissions
+from docmill.permissions.access import Access, Viewer, view_clause
 
 MAX_DEPTH = 10
 MAX_SEGMENT_CHARS = 100
@@ -144,12 +146,13 @@ def _like_prefix(path: str) -> str:
     return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
 
 
-def category_counts(session: Session) -> dict[str, int]:
-    """Documents filed per category path (every category, zero included)."""
+def category_counts(session: Session, viewer: Viewer | None = None) -> dict[str, int]:
+    """Documents filed per category path (every category, zero included), of those the viewer may see."""
+    seen = view_clause(viewer or Viewer.system(), Document.id)
     rows = session.execute(
         sa.select(Category.path, sa.func.count(Document.id))
         .select_from(Category)
-        .outerjoin(Document, sa.and_(Document.category_id == Category.id, Document.deleted_at.is_(None)))
+        .outerjoin(Document, sa.and_(Document.category_id == Category.id, Document.deleted_at.is_(None), seen))
         .group_by(Category.path)
         .order_by(Category.path)
     ).all()
@@ -167,10 +170,10 @@ class CategoryNode:
     children: list[CategoryNode] = field(default_factory=list)
 
 
-def category_tree(session: Session) -> tuple[list[CategoryNode], int]:
-    """The category tree with counts, and the number of documents not filed anywhere."""
+def category_tree(session: Session, viewer: Viewer | None = None) -> tuple[list[CategoryNode], int]:
+    """The category tree with counts (of documents the viewer may see), and the number not filed anywhere."""
     categories = session.scalars(sa.select(Category).order_by(Category.path)).all()
-    counts = category_counts(session)
+    counts = category_counts(session, viewer)
     nodes: dict[str, CategoryNode] = {}
     roots: list[CategoryNode] = []
 
@@ -199,7 +202,11 @@ def category_tree(session: Session) -> tuple[list[CategoryNode], int]:
     unfiled = session.scalar(
         sa.select(sa.func.count())
         .select_from(Document)
-        .where(Document.category_id.is_(None), Document.deleted_at.is_(None))
+        .where(
+            Document.category_id.is_(None),
+            Document.deleted_at.is_(None),
+            view_clause(viewer or Viewer.system(), Document.id),
+        )
     )
     return roots, int(unfiled or 0)
 
@@ -241,10 +248,14 @@ def _view(s: LibrarySuggestion, doc: Document) -> SuggestionView:
 
 
 def list_suggestions(
-    session: Session, *, status: str = "pending", limit: int = 50, offset: int = 0
+    session: Session, *, status: str = "pending", limit: int = 50, offset: int = 0, viewer: Viewer | None = None
 ) -> tuple[list[SuggestionView], int]:
-    """Suggestions with this status (newest first) and how many there are."""
-    condition = sa.and_(LibrarySuggestion.status == SuggestionStatus(status), Document.deleted_at.is_(None))
+    """Suggestions with this status (newest first) for documents the viewer may see, and how many there are."""
+    condition = sa.and_(
+        LibrarySuggestion.status == SuggestionStatus(status),
+        Document.deleted_at.is_(None),
+        view_clause(viewer or Viewer.system(), Document.id),
+    )
     base = sa.select(LibrarySuggestion, Document).join(Document, Document.id == LibrarySuggestion.document_id)
     rows = session.execute(
         base.where(condition)
@@ -261,14 +272,21 @@ def list_suggestions(
     return [_view(s, d) for s, d in rows], int(total or 0)
 
 
-def pending_count(session: Session) -> int:
-    return list_suggestions(session, limit=0)[1]
+def pending_count(session: Session, viewer: Viewer | None = None) -> int:
+    return list_suggestions(session, limit=0, viewer=viewer)[1]
 
 
-def _pending_for_update(session: Session, suggestion_id: int) -> tuple[LibrarySuggestion, Document]:
+def _pending_for_update(
+    session: Session, suggestion_id: int, viewer: Viewer | None = None
+) -> tuple[LibrarySuggestion, Document]:
     suggestion = session.scalars(
         sa.select(LibrarySuggestion).where(LibrarySuggestion.id == suggestion_id).with_for_update()
     ).first()
+    if suggestion is not None and viewer is not None:
+        try:
+            permissions.require(session, viewer, suggestion.document_id, Access.EDIT)
+        except NotFound:
+            suggestion = None  # of a document the viewer may not see: not revealed
     if suggestion is None:
         raise NotFoundError(
             f"there is no suggestion {suggestion_id}", "list pending ones with GET /api/library/suggestions"
@@ -282,9 +300,12 @@ def _pending_for_update(session: Session, suggestion_id: int) -> tuple[LibrarySu
     return suggestion, document
 
 
-def accept_suggestion(session: Session, suggestion_id: int, path: str | None = None) -> SuggestionView:
-    """File the document under the suggested path, or under `path` when the user edited it."""
-    suggestion, document = _pending_for_update(session, suggestion_id)
+def accept_suggestion(
+    session: Session, suggestion_id: int, path: str | None = None, viewer: Viewer | None = None
+) -> SuggestionView:
+    """File the document under the suggested path, or under `path` when the user edited it (the viewer needs
+    edit access to the document)."""
+    suggestion, document = _pending_for_update(session, suggestion_id, viewer)
     category = get_or_create_category(session, path if path is not None else suggestion.suggested_path)
     document.category_id = category.id
     suggestion.status = SuggestionStatus.ACCEPTED
@@ -296,8 +317,8 @@ def accept_suggestion(session: Session, suggestion_id: int, path: str | None = N
     return _view(suggestion, document)
 
 
-def reject_suggestion(session: Session, suggestion_id: int) -> SuggestionView:
-    suggestion, document = _pending_for_update(session, suggestion_id)
+def reject_suggestion(session: Session, suggestion_id: int, viewer: Viewer | None = None) -> SuggestionView:
+    suggestion, document = _pending_for_update(session, suggestion_id, viewer)
     suggestion.status = SuggestionStatus.REJECTED
     suggestion.decided_at = sa.func.now()  # type: ignore[assignment]
     session.flush()
@@ -313,19 +334,21 @@ class BulkOutcome:
     suggestion: SuggestionView | None = None
 
 
-def bulk_decide(session: Session, ids: Sequence[int], action: Literal["accept", "reject"]) -> list[BulkOutcome]:
+def bulk_decide(
+    session: Session, ids: Sequence[int], action: Literal["accept", "reject"], viewer: Viewer | None = None
+) -> list[BulkOutcome]:
     """Accept or reject many suggestions; each one succeeds or fails on its own (savepoints)."""
     out: list[BulkOutcome] = []
     for suggestion_id in dict.fromkeys(ids):
         try:
             with session.begin_nested():
                 view = (
-                    accept_suggestion(session, suggestion_id)
+                    accept_suggestion(session, suggestion_id, viewer=viewer)
                     if action == "accept"
-                    else reject_suggestion(session, suggestion_id)
+                    else reject_suggestion(session, suggestion_id, viewer=viewer)
                 )
             out.append(BulkOutcome(suggestion_id, True, suggestion=view))
-        except LibraryError as exc:
+        except (LibraryError, Forbidden) as exc:
             out.append(BulkOutcome(suggestion_id, False, error=str(exc)))
     return out
 

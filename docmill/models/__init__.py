@@ -10,19 +10,24 @@ from docmill.models.history import DashboardSample
 from docmill.models.library import LibrarySuggestion
 from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessageDocument, MailRule
 from docmill.models.page import DocumentPage
+from docmill.models.permissions import AuditEntry, DocumentShare, Group, GroupMember
 from docmill.models.queue import QueueRow, StageControl
 
 __all__ = [
     "ACTIVE_STATUSES",
     "ApiToken",
+    "AuditEntry",
     "Base",
     "Category",
     "Chunk",
     "DashboardSample",
     "Document",
     "DocumentPage",
+    "DocumentShare",
     "Feed",
     "FeedItem",
+    "Group",
+    "GroupMember",
     "LibrarySuggestion",
     "LoginSession",
     "MailAccount",

@@ -15,7 +15,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)
     username: Mapped[str] = mapped_column(sa.Text, unique=True, nullable=False)
-    password_hash: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(
+        sa.Text, doc="NULL: imported without secrets; the user must be given a password."
+    )
     is_admin: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, server_default=sa.false())
     created_at: Mapped[datetime] = created_at_column()
     # the web UI's language ('en', 'ko'); None: the browser's
@@ -46,3 +48,4 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = created_at_column()
     last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -62,11 +62,16 @@ class Document(Base):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), doc="NULL only when no user existed: admins alone see it."
+    )
+    visible_to_all: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, server_default=sa.false())
 
     __table_args__ = (
         sa.Index("ix_documents_created_at", "created_at"),
         sa.Index("ix_documents_category_id", "category_id"),
         sa.Index("ix_documents_kind", "kind"),
+        sa.Index("ix_documents_owner_id", "owner_id"),
         sa.Index("ix_documents_tags", "tags", postgresql_using="gin"),
         sa.CheckConstraint("stt_language ~ '^[a-z]{2,3}$'", name="ck_documents_stt_language"),
     )

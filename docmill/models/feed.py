@@ -28,6 +28,9 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     error_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, server_default="0")
     items_added: Mapped[int] = mapped_column(sa.Integer, nullable=False, server_default="0")
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), doc="Who owns its articles; NULL: the first admin."
+    )
     created_at: Mapped[datetime] = created_at_column()
 
 

@@ -80,7 +80,8 @@ class MailRule(Base):
     after_action: Mapped[str] = mapped_column(sa.Text, nullable=False, server_default="none")
     move_to: Mapped[str | None] = mapped_column(sa.Text)
     owner_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), doc="Applied once documents have owners."
+        sa.ForeignKey("users.id", ondelete="SET NULL"),
+        doc="Who owns the documents this rule ingests; NULL: the first admin.",
     )
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("categories.id", ondelete="SET NULL"))
     tags: Mapped[list[str]] = mapped_column(

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError
+from docmill.permissions.access import Viewer, view_sql
 from docmill.search.snippets import make_snippet
 from docmill.search.tokens import highlight_terms, tsquery_literal
 
@@ -123,12 +124,18 @@ def category_ids(session: Session, category: str | int) -> list[int]:
     return [r[0] for r in rows]
 
 
-def filter_sql(session: Session, filters: Filters) -> tuple[str, dict[str, Any]] | None:
+def filter_sql(session: Session, filters: Filters, viewer: Viewer | None = None) -> tuple[str, dict[str, Any]] | None:
     """A join of chunks `c` to the documents `d` that pass the filters, and its parameters; "" without filters
     (deleted documents are then dropped after fusion, which is cheaper than joining every match); None when
     the filters cannot match anything."""
     conditions = ["d.deleted_at IS NULL"]
     params: dict[str, Any] = {}
+    restricted = viewer is not None and not viewer.is_admin
+    if restricted:  # the one permission filter: only documents the viewer may see
+        assert viewer is not None
+        visible, visible_params = view_sql(viewer)
+        conditions.append(visible)
+        params.update(visible_params)
     if filters.category is not None:
         ids = category_ids(session, filters.category)
         if not ids:
@@ -164,7 +171,7 @@ def filter_sql(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]
         else:  # a whole day, inclusive
             conditions.append(f"{when} < :f_date_to")
             params["f_date_to"] = _aware(datetime.combine(end + timedelta(days=1), dtime.min))
-    if not filters.any:
+    if not filters.any and not restricted:
         return "", params
     return " JOIN documents d ON d.id = c.document_id AND " + " AND ".join(conditions), params
 
@@ -260,6 +267,7 @@ def search(
     settings: Settings | None = None,
     mode: Mode = "hybrid",
     query_vector: np.ndarray | None = None,
+    viewer: Viewer | None = None,
 ) -> SearchResults:
     """Documents matching `query`, best first, with a highlighted snippet of the best chunk each."""
     settings = settings or get_settings()
@@ -271,7 +279,7 @@ def search(
         results.warnings.append("empty query")
         return results
     filters = Filters(category, kind, media_type, source, date_from, date_to)
-    built = filter_sql(session, filters)
+    built = filter_sql(session, filters, viewer)
     if built is None:
         results.warnings.append(f"no category matches {category!r}")
         return results

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from docmill.api.app import create_app
 from docmill.auth.service import ensure_first_admin
-from docmill.auth.throttle import LoginThrottle
+from docmill.auth.throttle import LoginThrottle, Rule
 from docmill.auth.tokens import create_token
 from docmill.auth.users import AuthError, create_user
 from docmill.config import Settings, reset_settings_cache
@@ -122,7 +122,7 @@ def test_token_management(client: TestClient, account: Account, database: Databa
 
 
 def test_login_throttle(app, client: TestClient, account: Account) -> None:
-    app.state.login_throttle = LoginThrottle(max_failures=3, window_s=300)
+    app.state.login_throttle = LoginThrottle(pair=Rule(threshold=3, base_s=60, max_s=60))
     for _ in range(3):
         assert client.post("/api/session/login", json={"username": "alice", "password": "guess!!!"}).status_code == 401
     blocked = client.post("/api/session/login", json={"username": "ALICE", "password": account.password})

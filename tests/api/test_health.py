@@ -76,11 +76,18 @@ def test_health_is_public(client: TestClient) -> None:
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
+def test_public_ready_says_only_ready_or_why(client: TestClient) -> None:
+    response = client.get("/ready")
+    assert response.status_code == 200 and response.json() == {"ready": True, "reasons": []}
+    assert client.get("/api/system/ready").status_code == 401  # the detail is for signed-in users
+
+
 def test_ready_reports_backends_without_depending_on_them(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch, backend: str
+    api: TestClient, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
+    client = api
     _env(monkeypatch, stt_url=f"http://127.0.0.1:{_free_port()}")  # nothing listens there
-    down = client.get("/ready")
+    down = client.get("/api/system/ready")
     assert down.status_code == 200
     body = down.json()
     assert body["ready"] is True and body["database"]["ok"] and body["database"]["problems"] == []
@@ -96,7 +103,7 @@ def test_ready_reports_backends_without_depending_on_them(
     }
 
     _env(monkeypatch, stt_url=backend, llm_url=f"{backend}/v1", llm_api_key="sk-secret", llm_model="qwen2.5")
-    up = client.get("/ready").json()
+    up = client.get("/api/system/ready").json()
     stt, llm = up["backends"]
     assert stt["ok"] is True and "tiny.en" in stt["detail"]
     assert llm["ok"] is True and llm["configured"] is True and "qwen2.5" in llm["detail"]
@@ -116,19 +123,19 @@ def test_ready_fails_on_unmigrated_database(
         with TestClient(create_app()) as client:
             response = client.get("/ready")
         assert response.status_code == 503
-        body = response.json()
-        assert body["ready"] is False and body["database"]["reachable"] is True
-        assert body["database"]["current_revision"] is None
-        assert any("docmill migrate" in p for p in body["database"]["problems"])
+        assert response.json() == {"ready": False, "reasons": ["database: not at the migrations' head"]}
     finally:
         bare.dispose()
         pg_server.drop_database(url)
 
 
-def test_ready_fails_when_stage_enum_differs(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ready_fails_when_stage_enum_differs(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = api
     monkeypatch.setattr("docmill.db.check.STAGE_NAMES", (*STAGE_NAMES, "ocr"))
-    response = client.get("/ready")
-    assert response.status_code == 503
+    public = client.get("/ready", headers={"Authorization": ""})
+    assert public.json() == {"ready": False, "reasons": ["database: its stages differ from this version's"]}
+    response = client.get("/api/system/ready")
+    assert response.status_code == 200 and response.json()["ready"] is False
     database = response.json()["database"]
     assert database["missing_stages"] == ["ocr"] and database["at_head"] is True
     assert any("ocr" in p and "docmill migrate" in p for p in database["problems"])
@@ -139,7 +146,10 @@ def test_ready_when_database_is_down(settings, monkeypatch: pytest.MonkeyPatch) 
     with TestClient(create_app()) as client:
         set_database(dead)
         response = client.get("/ready")
-        assert response.status_code == 503 and response.json()["database"]["reachable"] is False
+        assert response.status_code == 503 and response.json() == {
+            "ready": False,
+            "reasons": ["database: not reachable"],
+        }
         assert client.get("/health").status_code == 200
         api = client.get("/api/dashboard", headers={"Authorization": "Bearer dm_x"})
         assert api.status_code == 503 and api.json()["error"]["code"] == "database_unavailable"

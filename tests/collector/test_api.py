@@ -12,6 +12,7 @@ from docmill.auth.tokens import create_token
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.models import User
+from tests.api.conftest import make_account
 from tests.collector.conftest import FeedServer
 from tests.collector.helpers import count
 from tests.samples import Samples
@@ -73,3 +74,16 @@ def test_feeds_api(api: TestClient, database: Database, feed_server: FeedServer,
     assert api.delete(f"/api/feeds/{feed['id']}").status_code == 404
     assert api.post(f"/api/feeds/{feed['id']}/fetch").status_code == 404
     assert count(database, "documents") == 1  # unsubscribing keeps what the feed brought
+
+
+def test_a_feeds_articles_belong_to_its_owner(
+    api: TestClient, database: Database, feed_server: FeedServer, samples: Samples
+) -> None:
+    reader = make_account(database, "reader", admin=False)
+    url = feed_server.add_file("/feeds/owned.rdf", samples / "rdf/rss10.rdf")
+    assert api.post("/api/feeds", json={"url": url, "owner_id": 999_999}).status_code == 422
+    feed = api.post("/api/feeds", json={"url": url, "owner_id": reader.id}).json()
+    assert feed["owner_id"] == reader.id
+    assert api.post(f"/api/feeds/{feed['id']}/fetch").json()["added"] == 1
+    mine = api.get("/api/documents", headers=reader.headers).json()
+    assert mine["total"] == 1 and mine["items"][0]["owner"] == "reader"

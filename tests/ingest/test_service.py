@@ -74,7 +74,7 @@ def test_concurrent_ingests_of_the_same_content_make_one_document(
     assert _queue(database, results[0].document_id) == [("extract", "pending")]
 
 
-def test_deleted_document_is_restored_when_its_content_returns(
+def test_content_of_a_trashed_document_is_offered_for_restore(
     database: Database, settings: Settings, samples: Samples
 ) -> None:
     first = ingest_path(database, samples / "json/data.json", settings=settings)
@@ -84,12 +84,12 @@ def test_deleted_document_is_restored_when_its_content_returns(
         session.execute(sa.delete(QueueRow).where(QueueRow.document_id == first.document_id))
     (settings.files_dir / f"{doc.sha256[:2]}/{doc.sha256}").unlink()
     again = ingest_path(database, samples / "json/data.json", original_name="again.json", settings=settings)
-    assert again.status == "added" and again.document_id == first.document_id and "restored" in (again.reason or "")
+    assert again.status == "in_trash" and again.document_id == first.document_id and "restore" in (again.reason or "")
     with database.session() as session:
         doc = session.get(Document, first.document_id)
-        assert doc.deleted_at is None and doc.original_name == "again.json"
-        assert (settings.files_dir / doc.storage_path).is_file()
-    assert _queue(database, first.document_id) == [("extract", "pending")]
+        assert doc.deleted_at is not None  # never restored silently
+        assert (settings.files_dir / doc.storage_path).is_file()  # the file is back, ready for a restore
+    assert _queue(database, first.document_id) == []
 
 
 def test_too_large_is_rejected_while_streaming(database: Database, settings: Settings) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from docmill.api.deps import DbSession
+from docmill.api.deps import AdminUser, CurrentUser, DbSession
 from docmill.api.errors import error_doc
 from docmill.api.routes.library import as_api_error
 from docmill.api.schemas.categories import Category, CategoryCreate, CategoryNode, CategoryTree, CategoryUpdate
@@ -37,8 +37,8 @@ def _out(row: CategoryRow) -> Category:
 
 
 @router.get("", response_model=CategoryTree, summary="The category tree with document counts")
-def tree(session: DbSession) -> CategoryTree:
-    roots, unfiled = service.category_tree(session)
+def tree(session: DbSession, user: CurrentUser) -> CategoryTree:
+    roots, unfiled = service.category_tree(session, user.viewer)
     return CategoryTree(categories=[_node(n) for n in roots], uncategorized=unfiled)
 
 
@@ -49,7 +49,7 @@ def tree(session: DbSession) -> CategoryTree:
     summary="Create a category",
     responses={409: error_doc("It exists already"), 422: error_doc("Invalid path")},
 )
-def create(session: DbSession, body: CategoryCreate) -> Category:
+def create(session: DbSession, _admin: AdminUser, body: CategoryCreate) -> Category:
     try:
         row = service.create_category(session, body.path, body.description)
     except LibraryError as exc:
@@ -64,7 +64,7 @@ def create(session: DbSession, body: CategoryCreate) -> Category:
     summary="Change a category's description",
     responses={404: error_doc("No such category")},
 )
-def update(session: DbSession, category_id: CategoryIdPath, body: CategoryUpdate) -> Category:
+def update(session: DbSession, _admin: AdminUser, category_id: CategoryIdPath, body: CategoryUpdate) -> Category:
     try:
         row = service.update_category(session, category_id, description=body.description)
     except LibraryError as exc:
@@ -80,7 +80,7 @@ def update(session: DbSession, category_id: CategoryIdPath, body: CategoryUpdate
     summary="Delete an empty category",
     responses={404: error_doc("No such category"), 409: error_doc("Documents or subcategories in it")},
 )
-def delete(session: DbSession, category_id: CategoryIdPath) -> Response:
+def delete(session: DbSession, _admin: AdminUser, category_id: CategoryIdPath) -> Response:
     try:
         service.delete_category(session, category_id)
     except LibraryError as exc:

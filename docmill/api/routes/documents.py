@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, PlainTextResponse
 
-from docmill.api.deps import DbSession, category_counts_cache, settings_dep
+from docmill.api.deps import AuthUser, CurrentUser, DbSession, category_counts_cache, settings_dep
 from docmill.api.errors import CONFLICT, NOT_FOUND, ApiError
 from docmill.api.schemas.common import DocumentIdPath, Page
 from docmill.api.schemas.documents import (
@@ -27,8 +27,12 @@ from docmill.api.schemas.documents import (
 )
 from docmill.api.services import documents as service
 from docmill.api.services import transcription
+from docmill.audit import log as audit
 from docmill.config import Settings
+from docmill.ingest import trash
 from docmill.models import Document
+from docmill.permissions import access as permissions
+from docmill.permissions.access import Access
 from docmill.pipeline import operations, registry
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -39,9 +43,20 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 # Previews are only ever shown, never run: active content gets a sandboxing policy.
 ACTIVE_CONTENT = ("html", "xml", "svg", "javascript")
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src data:"
+# PDFs get no CSP sandbox: browsers' PDF viewers refuse sandboxed documents (they run a PDF's scripts in
+# their own sandbox, away from the page); X-Frame-Options keeps them to docmill's own frames.
 
 
-def load_document(session: DbSession, document_id: int, *, allow_deleted: bool = False) -> Document:
+def load_document(
+    session: DbSession,
+    user: AuthUser,
+    document_id: int,
+    needed: Access = Access.VIEW,
+    *,
+    allow_deleted: bool = False,
+) -> Document:
+    """The document when the caller may see it (404 otherwise, never revealing it) with `needed` access (403)."""
+    permissions.require(session, user.viewer, document_id, needed)
     document = session.get(Document, document_id)
     if document is None:
         raise ApiError(404, "not_found", f"document {document_id} does not exist", "list documents: GET /api/documents")
@@ -56,23 +71,27 @@ def load_document(session: DbSession, document_id: int, *, allow_deleted: bool =
 
 
 @router.get("", response_model=Page[DocumentSummary], summary="List documents")
-def list_documents(session: DbSession, query: Annotated[DocumentQuery, Query()]) -> Page[DocumentSummary]:
-    items, total = service.list_documents(session, query)
+def list_documents(
+    session: DbSession, user: CurrentUser, query: Annotated[DocumentQuery, Query()]
+) -> Page[DocumentSummary]:
+    items, total = service.list_documents(session, query, user.viewer)
     return Page[DocumentSummary](items=items, total=total, limit=query.limit, offset=query.offset)
 
 
 @router.get("/{document_id}", response_model=DocumentDetail, responses=NOT_FOUND, summary="Get a document")
-def get_document(session: DbSession, document_id: DocumentIdPath) -> DocumentDetail:
-    return service.document_detail(session, load_document(session, document_id))
+def get_document(session: DbSession, user: CurrentUser, document_id: DocumentIdPath) -> DocumentDetail:
+    document = load_document(session, user, document_id)
+    access = permissions.access_of(session, user.viewer, document_id) or Access.VIEW
+    return service.document_detail(session, document, access)
 
 
 @router.patch(
     "/{document_id}", response_model=DocumentDetail, responses=NOT_FOUND, summary="Change title, category or tags"
 )
 def update_document(
-    request: Request, session: DbSession, document_id: DocumentIdPath, changes: DocumentUpdate
+    request: Request, session: DbSession, user: CurrentUser, document_id: DocumentIdPath, changes: DocumentUpdate
 ) -> DocumentDetail:
-    document = load_document(session, document_id)
+    document = load_document(session, user, document_id, Access.EDIT)
     service.update_document(
         session,
         document,
@@ -81,16 +100,21 @@ def update_document(
         tags=changes.tags,
         fields=set(changes.model_fields_set),
     )
+    audit.record(
+        session, user, audit.AuditAction.EDIT, "document", document_id, {"fields": sorted(changes.model_fields_set)}
+    )
     session.commit()
     if "category" in changes.model_fields_set:
         category_counts_cache(request).invalidate()
-    return service.document_detail(session, document)
+    access = permissions.access_of(session, user.viewer, document_id) or Access.VIEW
+    return service.document_detail(session, document, access)
 
 
 @router.delete("/{document_id}", status_code=204, responses=NOT_FOUND, summary="Delete a document (to the trash)")
-def delete_document(request: Request, session: DbSession, document_id: DocumentIdPath) -> Response:
-    document = load_document(session, document_id)
+def delete_document(request: Request, session: DbSession, user: CurrentUser, document_id: DocumentIdPath) -> Response:
+    document = load_document(session, user, document_id, Access.OWNER)
     document.deleted_at = datetime.now(UTC)
+    audit.record(session, user, audit.AuditAction.DELETE, "document", document_id, {"name": document.original_name})
     session.commit()
     category_counts_cache(request).invalidate()
     return Response(status_code=204)
@@ -99,9 +123,12 @@ def delete_document(request: Request, session: DbSession, document_id: DocumentI
 @router.post(
     "/{document_id}/restore", response_model=DocumentSummary, responses=NOT_FOUND, summary="Restore a deleted document"
 )
-def restore_document(request: Request, session: DbSession, document_id: DocumentIdPath) -> DocumentSummary:
-    document = load_document(session, document_id, allow_deleted=True)
+def restore_document(
+    request: Request, session: DbSession, user: CurrentUser, document_id: DocumentIdPath
+) -> DocumentSummary:
+    document = load_document(session, user, document_id, Access.OWNER, allow_deleted=True)
     document.deleted_at = None
+    audit.record(session, user, audit.AuditAction.RESTORE, "document", document_id, {"name": document.original_name})
     session.commit()
     category_counts_cache(request).invalidate()
     summary = service.document_summary(session, document_id)
@@ -127,8 +154,10 @@ def _file_response(path: Any, media_type: str, *, download_name: str | None = No
     },
     summary="Download the original file",
 )
-def download_original(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
-    document = load_document(session, document_id)
+def download_original(
+    session: DbSession, user: CurrentUser, settings: SettingsDep, document_id: DocumentIdPath
+) -> FileResponse:
+    document = load_document(session, user, document_id)
     path = service.original_file(settings, document)
     if path is None:
         raise ApiError(
@@ -138,6 +167,8 @@ def download_original(session: DbSession, settings: SettingsDep, document_id: Do
             "restore the data directory from a backup (docmill import), or upload the file again",
         )
     name = document.original_name or f"document-{document_id}"
+    audit.record(session, user, audit.AuditAction.DOWNLOAD, "document", document_id, {"name": name})
+    session.commit()
     return _file_response(path, document.media_type or "application/octet-stream", download_name=name)
 
 
@@ -150,8 +181,8 @@ def download_original(session: DbSession, settings: SettingsDep, document_id: Do
     },
     summary="The document's Markdown",
 )
-def get_markdown(session: DbSession, document_id: DocumentIdPath) -> PlainTextResponse:
-    document = load_document(session, document_id)
+def get_markdown(session: DbSession, user: CurrentUser, document_id: DocumentIdPath) -> PlainTextResponse:
+    document = load_document(session, user, document_id)
     if document.markdown is None:
         raise ApiError(
             404,
@@ -169,8 +200,10 @@ def get_markdown(session: DbSession, document_id: DocumentIdPath) -> PlainTextRe
     responses={200: {"content": {"*/*": BINARY}, "description": "PDF, sanitized HTML or image."}, **NOT_FOUND},
     summary="A preview a browser can show",
 )
-def get_preview(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
-    document = load_document(session, document_id)
+def get_preview(
+    session: DbSession, user: CurrentUser, settings: SettingsDep, document_id: DocumentIdPath
+) -> FileResponse:
+    document = load_document(session, user, document_id)
     path, media_type = service.preview_file(settings, document)
     if path is None:
         raise ApiError(
@@ -191,8 +224,10 @@ def get_preview(session: DbSession, settings: SettingsDep, document_id: Document
     },
     summary="Download the searchable copy of a scanned PDF (the original pages with OCR's text layer)",
 )
-def download_searchable_pdf(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
-    document = load_document(session, document_id)
+def download_searchable_pdf(
+    session: DbSession, user: CurrentUser, settings: SettingsDep, document_id: DocumentIdPath
+) -> FileResponse:
+    document = load_document(session, user, document_id)
     path = service.searchable_pdf(settings, document)
     stem = (document.original_name or f"document-{document_id}").rsplit(".", 1)[0]
     return _file_response(path, "application/pdf", download_name=f"{stem}.searchable.pdf")
@@ -204,8 +239,10 @@ def download_searchable_pdf(session: DbSession, settings: SettingsDep, document_
     responses={200: {"content": {"image/*": BINARY}, "description": "A small image."}, **NOT_FOUND},
     summary="The document's thumbnail",
 )
-def get_thumbnail(session: DbSession, settings: SettingsDep, document_id: DocumentIdPath) -> FileResponse:
-    document = load_document(session, document_id)
+def get_thumbnail(
+    session: DbSession, user: CurrentUser, settings: SettingsDep, document_id: DocumentIdPath
+) -> FileResponse:
+    document = load_document(session, user, document_id)
     path = service.derived_file(settings, document.thumbnail_path)
     if path is None:
         raise ApiError(
@@ -224,8 +261,8 @@ def get_thumbnail(session: DbSession, settings: SettingsDep, document_id: Docume
 @router.get(
     "/{document_id}/transcript", response_model=Transcript, responses=NOT_FOUND, summary="Transcript of audio or video"
 )
-def get_transcript(session: DbSession, document_id: DocumentIdPath) -> Transcript:
-    transcript = transcription.transcript_view(load_document(session, document_id))
+def get_transcript(session: DbSession, user: CurrentUser, document_id: DocumentIdPath) -> Transcript:
+    transcript = transcription.transcript_view(load_document(session, user, document_id))
     if transcript is None:
         raise ApiError(
             404,
@@ -243,12 +280,16 @@ def get_transcript(session: DbSession, document_id: DocumentIdPath) -> Transcrip
     summary="Transcribe a recording again, in its language",
 )
 def transcribe_document(
-    session: DbSession, settings: SettingsDep, document_id: DocumentIdPath, request: TranscribeRequest | None = None
+    session: DbSession,
+    user: CurrentUser,
+    settings: SettingsDep,
+    document_id: DocumentIdPath,
+    request: TranscribeRequest | None = None,
 ) -> TranscribeQueued:
     """Sets the recording's language (kept for later runs; "auto" or null: the STT service's default; left out:
     the one set before) and queues the stt stage, whose successors follow. 409 `language_unsupported` when the
     STT service's model cannot read that language, 409 `not_a_recording` for a document without sound."""
-    document = load_document(session, document_id)
+    document = load_document(session, user, document_id, Access.EDIT)
     given = request is not None and "language" in request.model_fields_set
     language = request.language if request is not None and given else document.stt_language
     result = transcription.request_transcription(session, settings, document, language)
@@ -262,8 +303,8 @@ def transcribe_document(
     responses=NOT_FOUND,
     summary="Every queue row of the document, oldest first",
 )
-def get_history(session: DbSession, document_id: DocumentIdPath) -> list[HistoryEntry]:
-    load_document(session, document_id, allow_deleted=True)
+def get_history(session: DbSession, user: CurrentUser, document_id: DocumentIdPath) -> list[HistoryEntry]:
+    load_document(session, user, document_id, allow_deleted=True)
     return [HistoryEntry.model_validate(h) for h in operations.document_history(session, document_id)]
 
 
@@ -274,9 +315,9 @@ def get_history(session: DbSession, document_id: DocumentIdPath) -> list[History
     summary="Process the document again from a stage",
 )
 def reprocess_document(
-    session: DbSession, document_id: DocumentIdPath, request: ReprocessRequest | None = None
+    session: DbSession, user: CurrentUser, document_id: DocumentIdPath, request: ReprocessRequest | None = None
 ) -> QueuedStages:
-    document = load_document(session, document_id)
+    document = load_document(session, user, document_id, Access.EDIT)
     stage = request.from_stage.value if request and request.from_stage else None
     if stage is not None and not registry.require_stage(stage).applies(document.kind):
         applicable = [s.name for s in registry.STAGES if s.applies(document.kind)]
@@ -297,8 +338,25 @@ def reprocess_document(
     responses=NOT_FOUND,
     summary="Retry the document's failed stages",
 )
-def retry_document(session: DbSession, document_id: DocumentIdPath) -> RetryResult:
-    load_document(session, document_id)
+def retry_document(session: DbSession, user: CurrentUser, document_id: DocumentIdPath) -> RetryResult:
+    load_document(session, user, document_id, Access.EDIT)
     count = operations.retry_failed(session, document_id=document_id)
     session.commit()
     return RetryResult(document_id=document_id, queued=count)
+
+
+@router.post(
+    "/{document_id}/purge",
+    status_code=204,
+    responses={**NOT_FOUND, **CONFLICT},
+    summary="Delete forever: the document, its files, queue rows, chunks and vectors (it must be in the trash)",
+)
+def purge_document(
+    request: Request, session: DbSession, user: CurrentUser, settings: SettingsDep, document_id: DocumentIdPath
+) -> Response:
+    load_document(session, user, document_id, Access.OWNER, allow_deleted=True)
+    purged = trash.purge(session, settings, document_id)
+    audit.record(session, user, audit.AuditAction.PURGE, "document", document_id, {"name": purged.name})
+    session.commit()
+    category_counts_cache(request).invalidate()
+    return Response(status_code=204)

@@ -9,14 +9,20 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
-from docmill.api.deps import database_dep, session_dep, settings_dep
-from docmill.api.errors import ApiError, ErrorBody
+from docmill.api.deps import audited, database_dep, require_admin, session_dep, settings_dep
+from docmill.api.errors import ApiError, ErrorBody, error_doc
 from docmill.api.schemas.feeds import FeedCreate, FeedFetchResult, FeedIdPath, FeedOut, FeedUpdate
+from docmill.audit.log import AuditAction
 from docmill.collector import service
 from docmill.config import Settings
 from docmill.db.engine import Database
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+router = APIRouter(
+    prefix="/feeds",
+    tags=["feeds"],
+    dependencies=[Depends(require_admin), Depends(audited(AuditAction.FEED, "feed"))],
+    responses={403: error_doc("Not an admin")},
+)
 
 DbSession = Annotated[Session, Depends(session_dep)]
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
@@ -49,7 +55,11 @@ def list_feeds(session: DbSession) -> list[FeedOut]:
 
 @router.post("", response_model=FeedOut, status_code=201, responses=CONFLICT, summary="Subscribe to a feed")
 def add_feed(session: DbSession, settings: SettingsDep, body: FeedCreate) -> FeedOut:
-    feed = _call(lambda: service.add_feed(session, settings, body.url, interval_s=body.interval_s, title=body.title))
+    feed = _call(
+        lambda: service.add_feed(
+            session, settings, body.url, interval_s=body.interval_s, title=body.title, owner_id=body.owner_id
+        )
+    )
     session.commit()
     return FeedOut.model_validate(feed)
 
@@ -63,7 +73,7 @@ def get_feed(session: DbSession, feed_id: FeedIdPath) -> FeedOut:
 def update_feed(session: DbSession, feed_id: FeedIdPath, body: FeedUpdate) -> FeedOut:
     feed = _call(
         lambda: service.update_feed(
-            session, feed_id, interval_s=body.interval_s, enabled=body.enabled, title=body.title
+            session, feed_id, interval_s=body.interval_s, enabled=body.enabled, title=body.title, owner_id=body.owner_id
         )
     )
     session.commit()

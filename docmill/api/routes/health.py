@@ -11,8 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from docmill.api.deps import metrics_auth, settings_dep
 from docmill.api.errors import AUTH_RESPONSES
 from docmill.api.metrics import metrics_registry, render
-from docmill.api.schemas.health import Health, Readiness
-from docmill.api.services.readiness import readiness
+from docmill.api.schemas.health import Health, PublicReadiness
+from docmill.api.services.readiness import public_view, readiness
 from docmill.config import Settings
 from docmill.db.engine import get_database
 
@@ -26,13 +26,14 @@ async def health() -> Health:
 
 @router.get(
     "/ready",
-    response_model=Readiness,
-    responses={503: {"model": Readiness, "description": "Not ready; `database.problems` says why and what to run"}},
-    summary="Readiness: the database is reachable, migrated to head, and its stages match the registry",
+    response_model=PublicReadiness,
+    responses={503: {"model": PublicReadiness, "description": "Not ready; `reasons` says why"}},
+    summary="Readiness: the database is reachable, migrated to head, and its stages match the registry (the "
+    "detail, with what to run, is GET /api/system/ready)",
 )
 async def ready(settings: Annotated[Settings, Depends(settings_dep)]) -> Response:
     report = await readiness(settings)
-    return JSONResponse(report.model_dump(mode="json"), status_code=200 if report.ready else 503)
+    return JSONResponse(public_view(report).model_dump(mode="json"), status_code=200 if report.ready else 503)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from docmill.api.deps import CurrentUser, database_dep, session_dep, settings_dep
+from docmill.api.deps import audited, database_dep, require_admin, session_dep, settings_dep
 from docmill.api.errors import CONFLICT, NOT_FOUND, error_doc
 from docmill.api.schemas.common import Count, Limit, Offset
 from docmill.api.schemas.mail import (
@@ -29,25 +29,17 @@ from docmill.api.schemas.mail import (
     MessageCounts,
     RuleIdPath,
 )
+from docmill.audit.log import AuditAction
 from docmill.collector.mail import poll, service
 from docmill.collector.mail.types import MessageStatus
 from docmill.config import Settings
 from docmill.db.engine import Database
-from docmill.errors import Forbidden
 from docmill.models import MailAccount, MailRule
-
-
-def require_admin(user: CurrentUser) -> None:
-    if not user.is_admin:
-        raise Forbidden(
-            "mail accounts are managed by admins", "ask an admin to add or change mailboxes", code="admin_only"
-        )
-
 
 router = APIRouter(
     prefix="/mail",
     tags=["mail"],
-    dependencies=[Depends(require_admin)],
+    dependencies=[Depends(require_admin), Depends(audited(AuditAction.MAIL, "mail_account"))],
     responses={403: error_doc("Not an admin")},
 )
 

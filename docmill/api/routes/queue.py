@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
-from docmill.api.deps import DbSession
+from docmill.api.deps import DbSession, audited, require_admin
+from docmill.api.errors import error_doc
 from docmill.api.schemas.common import Limit, Offset, Page
 from docmill.api.schemas.queue import Failure, Queued, StageControl, StageQueued, StageStatus
 from docmill.api.services import dashboard
+from docmill.audit.log import AuditAction
 from docmill.pipeline import operations, registry
 from docmill.pipeline.registry import ProcessStage
 
-router = APIRouter(prefix="/queue", tags=["queue"])
+router = APIRouter(
+    prefix="/queue",
+    tags=["queue"],
+    dependencies=[Depends(require_admin), Depends(audited(AuditAction.QUEUE, "stage"))],
+    responses={403: error_doc("Not an admin")},
+)
 
 StagePath = Annotated[ProcessStage, Path(description="A stage from the registry.")]
 

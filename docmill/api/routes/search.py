@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from docmill.api.deps import DbSession
+from docmill.api.deps import CurrentUser, DbSession
 from docmill.api.errors import ApiError
 from docmill.api.schemas.common import NO_NUL, Limit, Offset
 from docmill.api.schemas.search import SearchHit, SearchResponse
@@ -21,6 +21,7 @@ OptionalText = Annotated[str | None, Query(max_length=300, pattern=NO_NUL)]
 @router.get("/search", response_model=SearchResponse, summary="Search documents (Korean and English)")
 def search(
     session: DbSession,
+    user: CurrentUser,
     q: Annotated[str, Query(min_length=1, max_length=1000, pattern=NO_NUL, description="What to look for.")],
     limit: Limit = 20,
     offset: Offset = 0,
@@ -52,6 +53,7 @@ def search(
         date_from=date_from,
         date_to=date_to,
         mode=mode,
+        viewer=user.viewer,
     )
     session.rollback()  # search only reads; end the transaction (and its local settings)
     return SearchResponse(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -9,8 +10,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from docmill.api.deps import SESSION_COOKIE, AuthUser, DbSession, require_auth, settings_dep
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_doc
 from docmill.api.schemas.auth import LoginRequest, SessionInfo, UserOut
+from docmill.audit import log as audit
 from docmill.auth.sessions import create_session, end_session
-from docmill.auth.throttle import LoginThrottle
+from docmill.auth.throttle import HashGate, LoginThrottle
 from docmill.auth.users import authenticate
 from docmill.config import Settings
 from docmill.models import LoginSession, User
@@ -23,6 +25,17 @@ def _throttle(request: Request) -> LoginThrottle:
     if throttle is None:
         throttle = request.app.state.login_throttle = LoginThrottle()
     return throttle
+
+
+def _hash_gate(request: Request) -> HashGate:
+    gate = getattr(request.app.state, "hash_gate", None)
+    if gate is None:
+        gate = request.app.state.hash_gate = HashGate(max(1, (os.cpu_count() or 2) // 2))
+    return gate
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 @router.post(
@@ -39,21 +52,47 @@ def login(
     credentials: LoginRequest,
 ) -> SessionInfo:
     throttle = _throttle(request)
-    wait = throttle.retry_after(credentials.username)
+    client = client_address(request)
+    wait = throttle.retry_after(credentials.username, client)
     if wait:
+        throttle.refused(client)
         raise ApiError(
             429,
             "too_many_failures",
-            f"too many failed logins for {credentials.username!r}",
+            f"too many failed logins from this address or for {credentials.username!r}",
             f"wait {wait:.0f} s and try again",
             headers={"Retry-After": str(int(wait) + 1)},
         )
-    user = authenticate(session, credentials.username, credentials.password)
+    gate = _hash_gate(request)
+    if not gate.acquire():
+        raise ApiError(
+            503,
+            "login_busy",
+            "too many logins are being checked right now",
+            "try again in a few seconds",
+            headers={"Retry-After": "2"},
+        )
+    try:
+        user = authenticate(session, credentials.username, credentials.password)
+    finally:
+        gate.release()
     if user is None:
-        throttle.failed(credentials.username)
+        throttle.failed(credentials.username, client)
+        audit.record(
+            session,
+            None,
+            audit.AuditAction.LOGIN_FAILED,
+            "user",
+            None,
+            {"username": credentials.username[:64]},
+            client=client,
+            username=credentials.username[:64],
+        )
+        session.commit()
         raise ApiError(401, "invalid_credentials", "wrong user name or password", "check both and try again")
-    throttle.succeeded(credentials.username)
+    throttle.succeeded(credentials.username, client)
     new = create_session(session, user, settings.session_days)
+    audit.record(session, user, audit.AuditAction.LOGIN, "user", user.id, {"method": "session"}, client=client)
     session.commit()
     response.set_cookie(
         SESSION_COOKIE,

@@ -19,9 +19,10 @@ from fastapi.responses import JSONResponse
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
-from docmill.api.deps import database_dep, settings_dep
+from docmill.api.deps import AuthUser, CurrentUser, database_dep, settings_dep
 from docmill.api.errors import ApiError, ErrorBody
 from docmill.api.schemas.uploads import UploadResult
+from docmill.audit import log as audit
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.ingest import service
@@ -104,6 +105,7 @@ async def upload_document(  # noqa: C901 (a streaming multipart parser in callba
     request: Request,
     settings: Annotated[Settings, Depends(settings_dep)],
     db: Annotated[Database, Depends(database_dep)],
+    user: CurrentUser,
 ) -> Any:
     content_type = request.headers.get("content-type", "")
     kind, options = parse_options_header(content_type)
@@ -133,6 +135,7 @@ async def upload_document(  # noqa: C901 (a streaming multipart parser in callba
                 original_name=part["filename"],
                 source="upload",
                 settings=settings,
+                owner_id=user.id,
             )
         finally:
             pipe.reader_done.set()
@@ -215,6 +218,8 @@ async def upload_document(  # noqa: C901 (a streaming multipart parser in callba
     result = await ingest
     if result.status == "rejected":
         raise _rejection(result)
+    if result.status != "duplicate":
+        await asyncio.to_thread(_audit_upload, db, user, result)
     body = UploadResult(
         status=result.status,  # type: ignore[arg-type]
         document_id=result.document_id,  # type: ignore[arg-type]
@@ -231,3 +236,9 @@ def _rejection(result: service.IngestResult) -> ApiError:
         415: "upload a document, image, audio or video file",
     }
     return ApiError(status, result.code or "rejected", result.reason or "the file was rejected", hints.get(status))
+
+
+def _audit_upload(db: Database, user: AuthUser, result: service.IngestResult) -> None:
+    with db.transaction() as session:
+        detail = {"name": result.original_name, "outcome": result.status}
+        audit.record(session, user, audit.AuditAction.UPLOAD, "document", result.document_id, detail)

@@ -48,6 +48,7 @@ class TokenCreate(BaseModel):
     model_config = {"extra": "forbid"}
 
     name: str = Field(min_length=1, max_length=100, pattern=NO_NUL, description='A label, e.g. "backup script".')
+    expires_days: int | None = Field(default=None, ge=1, le=3650, description="Stop working after this many days.")
 
 
 class TokenOut(BaseModel):
@@ -57,6 +58,7 @@ class TokenOut(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None = Field(default=None, description="When it stops working; null: never.")
 
 
 class TokenCreated(BaseModel):
@@ -69,3 +71,4 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(min_length=1, max_length=1024, pattern=NO_NUL)
     new_password: str = Field(min_length=8, max_length=1024, pattern=NO_NUL)
+    revoke_tokens: bool = Field(default=True, description="Also revoke your API tokens (scripts must get new ones).")

@@ -92,6 +92,9 @@ class DocumentSummary(BaseModel):
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+    owner_id: int | None = Field(default=None, description="The user who owns it; null: nobody (admins only).")
+    owner: str | None = Field(default=None, description="The owner's user name.")
+    visible_to_all: bool = Field(default=False, description="Every user may see it.")
 
 
 class StageState(BaseModel):
@@ -129,7 +132,17 @@ class OcrSummary(BaseModel):
     threshold: float = Field(description="The confidence under which a page is flagged.")
 
 
+class DocumentAccess(enum.StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    OWNER = "owner"
+
+
 class DocumentDetail(DocumentSummary):
+    access: DocumentAccess = Field(
+        default=DocumentAccess.OWNER,
+        description="What you may do: view; edit (title, category, tags, reprocess); owner (also delete, share).",
+    )
     sha256: str
     author: str | None
     metadata: dict[str, Any]
@@ -266,3 +279,8 @@ class QueuedStages(BaseModel):
 class RetryResult(BaseModel):
     document_id: int
     queued: int = Field(description="Failed stages queued again.")
+
+
+class TrashEmptied(BaseModel):
+    purged: int = Field(description="Documents deleted forever.")
+    document_ids: list[int]

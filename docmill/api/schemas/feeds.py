@@ -25,12 +25,16 @@ class FeedCreate(BaseModel):
     )
     interval_s: Interval | None = Field(default=None, description="Seconds between polls; default: the setting.")
     title: str | None = Field(default=None, max_length=500, pattern=NO_NUL, description="A name; default: the feed's.")
+    owner_id: int | None = Field(
+        default=None, ge=1, le=2**63 - 1, description="User who owns its articles; default: DOCMILL_FEEDS_OWNER."
+    )
 
 
 class FeedUpdate(BaseModel):
     interval_s: Interval | None = None
     enabled: bool | None = Field(default=None, description="false: the collector skips this feed.")
     title: str | None = Field(default=None, max_length=500, pattern=NO_NUL)
+    owner_id: int | None = Field(default=None, ge=0, le=2**63 - 1, description="Who owns its articles (0 clears it).")
 
 
 class FeedOut(BaseModel):
@@ -48,6 +52,7 @@ class FeedOut(BaseModel):
     last_error: str | None = Field(description="The error, or the warnings, of the last fetch.")
     error_count: int = Field(ge=0, description="Fetches in a row that failed; polls back off while it grows.")
     items_added: int = Field(ge=0, description="Documents this feed brought in.")
+    owner_id: int | None = Field(default=None, description="Who owns its articles; null: DOCMILL_FEEDS_OWNER.")
     next_fetch_at: datetime
     created_at: datetime
 

@@ -53,3 +53,10 @@ class Readiness(BaseModel):
     database: DatabaseReadiness
     ocr: OcrReadiness
     backends: list[BackendReadiness]
+
+
+class PublicReadiness(BaseModel):
+    """What /ready tells anyone: ready or not, and why in a few words (no version, URLs or paths)."""
+
+    ready: bool
+    reasons: list[str] = Field(description='Why not, e.g. "database: not at the migrations\' head"; [] when ready.')

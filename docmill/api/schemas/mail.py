@@ -112,7 +112,7 @@ class MailRuleOut(BaseModel):
     ingest: IngestMode
     after_action: AfterAction
     move_to: str | None
-    owner_id: int | None = Field(description="Stored now; applied once documents have owners.")
+    owner_id: int | None = Field(description="Who owns the documents this rule ingests; null: the first admin.")
     category: str | None = Field(description="Library path.")
     tags: list[str]
 

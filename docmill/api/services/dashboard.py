@@ -9,10 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from docmill.api.schemas.dashboard import Dashboard, Throughput
 from docmill.api.schemas.queue import Failure, StageLag
 from docmill.api.sql import QUERIES
 from docmill.db.engine import Database
+from docmill.library.service import category_tree, pending_count
+from docmill.permissions.access import Viewer, view_sql
 from docmill.pipeline import operations
 
 log = logging.getLogger(__name__)
@@ -101,8 +106,44 @@ class CategoryCountsCache:
         return snapshot
 
 
-def dashboard(conn: Any, categories: CategoryCountsSnapshot) -> Dashboard:
-    pending_suggestions = int(QUERIES.scalar(conn, "pending_suggestions"))
+def counts_for(session: Session, viewer: Viewer) -> CategoryCountsSnapshot:
+    """A member's own figures: only documents they may see, taken now (the shared snapshot is everyone's)."""
+    roots, uncategorized = category_tree(session, viewer)
+    counts: dict[str, int] = {}
+
+    def walk(nodes: list[Any]) -> None:
+        for n in nodes:
+            if n.id is not None:
+                counts[n.path] = n.count
+            walk(n.children)
+
+    walk(roots)
+    return CategoryCountsSnapshot(dict(sorted(counts.items())), uncategorized, datetime.now(UTC), time.monotonic())
+
+
+def _visible_failures(session: Session, viewer: Viewer, rows: list[Failure]) -> list[Failure]:
+    if viewer.is_admin or not rows:
+        return rows
+    condition, params = view_sql(viewer)
+    ids = {
+        r[0]
+        for r in session.execute(
+            sa.text(f"SELECT d.id FROM documents d WHERE d.id = ANY(:ids) AND {condition}"),
+            {**params, "ids": [f.document_id for f in rows]},
+        )
+    }
+    return [f for f in rows if f.document_id in ids]
+
+
+def dashboard(conn: Any, categories: CategoryCountsSnapshot | None, viewer: Viewer | None = None) -> Dashboard:
+    """The dashboard; for a member (`viewer` not an admin), counts, suggestions and failures of their documents."""
+    viewer = viewer or Viewer.system()
+    if viewer.is_admin:
+        pending_suggestions = int(QUERIES.scalar(conn, "pending_suggestions"))
+    else:
+        pending_suggestions = pending_count(conn, viewer)
+        categories = counts_for(conn, viewer)
+    assert categories is not None  # admins pass the shared snapshot
     done = operations.throughput(conn, THROUGHPUT_WINDOW_S)
     return Dashboard(
         category_counts=categories.counts,
@@ -112,6 +153,6 @@ def dashboard(conn: Any, categories: CategoryCountsSnapshot) -> Dashboard:
         library_pending_suggestions=pending_suggestions,
         queue_lag=stage_lag(conn),
         throughput=Throughput(window_sec=THROUGHPUT_WINDOW_S, total=sum(done.values()), per_stage=done),
-        recent_failures=failures(conn, limit=RECENT_FAILURES),
+        recent_failures=_visible_failures(conn, viewer, failures(conn, limit=RECENT_FAILURES)),
         generated_at=datetime.now(UTC),
     )

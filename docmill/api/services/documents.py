@@ -23,8 +23,9 @@ from docmill.api.schemas.documents import (
 from docmill.config import Settings
 from docmill.convert.types import PageSource
 from docmill.errors import Invalid, NotFound
-from docmill.models import Category, Document, DocumentPage, QueueRow
+from docmill.models import Category, Document, DocumentPage, QueueRow, User
 from docmill.ocr import LOW_CONFIDENCE
+from docmill.permissions.access import Access, Viewer, view_clause
 from docmill.transcripts import transcript_flags, transcript_note
 
 D = Document.__table__.c
@@ -85,6 +86,13 @@ SUMMARY_COLUMNS = (
     D.created_at,
     D.updated_at,
     D.deleted_at,
+    D.owner_id,
+    User.__table__.c.username.label("owner"),
+    D.visible_to_all,
+)
+
+_FROM = Document.__table__.outerjoin(Category.__table__, Category.__table__.c.id == D.category_id).outerjoin(
+    User.__table__, User.__table__.c.id == D.owner_id
 )
 
 
@@ -161,33 +169,31 @@ def _summary(row: Any) -> DocumentSummary:
         created_at=m["created_at"],
         updated_at=m["updated_at"],
         deleted_at=m["deleted_at"],
+        owner_id=m["owner_id"],
+        owner=m["owner"],
+        visible_to_all=m["visible_to_all"],
     )
 
 
-def list_documents(session: Session, query: DocumentQuery) -> tuple[list[DocumentSummary], int]:
-    base = sa.select(*SUMMARY_COLUMNS).select_from(
-        Document.__table__.outerjoin(Category.__table__, Category.__table__.c.id == D.category_id)
-    )
-    conditions = _filters(query)
+def list_documents(session: Session, query: DocumentQuery, viewer: Viewer) -> tuple[list[DocumentSummary], int]:
+    """The page of documents the viewer may see that pass the query's filters."""
+    base = sa.select(*SUMMARY_COLUMNS).select_from(_FROM)
+    conditions = [*_filters(query), view_clause(viewer, D.id)]
+    if query.deleted and not viewer.is_admin:
+        conditions.append(D.owner_id == viewer.id)  # a trash is its owner's: shares do not show it to others
     name = query.sort.value.lstrip("-")
     column = _SORT_COLUMNS[name]
     descending = query.sort.value.startswith("-")
     order = [column.desc().nulls_last() if descending else column.asc().nulls_last()]
     order.append(D.id.desc() if descending else D.id.asc())
     rows = session.execute(base.where(*conditions).order_by(*order).limit(query.limit).offset(query.offset)).all()
-    count_stmt = (
-        sa.select(sa.func.count())
-        .select_from(Document.__table__.outerjoin(Category.__table__, Category.__table__.c.id == D.category_id))
-        .where(*conditions)
-    )
+    count_stmt = sa.select(sa.func.count()).select_from(_FROM).where(*conditions)
     total = int(session.execute(count_stmt).scalar_one())
     return [_summary(r) for r in rows], total
 
 
 def document_summary(session: Session, document_id: int) -> DocumentSummary | None:
-    base = sa.select(*SUMMARY_COLUMNS).select_from(
-        Document.__table__.outerjoin(Category.__table__, Category.__table__.c.id == D.category_id)
-    )
+    base = sa.select(*SUMMARY_COLUMNS).select_from(_FROM)
     row = session.execute(base.where(D.id == document_id)).first()
     return None if row is None else _summary(row)
 
@@ -245,12 +251,13 @@ def pages(session: Session, document_id: int) -> tuple[list[PageInfo], OcrSummar
     return infos, summary
 
 
-def document_detail(session: Session, document: Document) -> DocumentDetail:
+def document_detail(session: Session, document: Document, access: Access = Access.OWNER) -> DocumentDetail:
     summary = document_summary(session, document.id)
     assert summary is not None
     page_infos, ocr = pages(session, document.id)
     return DocumentDetail(
         **summary.model_dump(),
+        access=access.name.lower(),
         sha256=document.sha256,
         author=document.author,
         metadata=dict(document.doc_metadata or {}),

@@ -9,7 +9,13 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from docmill import __version__
-from docmill.api.schemas.health import BackendReadiness, DatabaseReadiness, OcrReadiness, Readiness
+from docmill.api.schemas.health import (
+    BackendReadiness,
+    DatabaseReadiness,
+    OcrReadiness,
+    PublicReadiness,
+    Readiness,
+)
 from docmill.config import Settings
 from docmill.db.check import check_schema
 from docmill.db.engine import get_database
@@ -110,3 +116,20 @@ async def readiness(settings: Settings) -> Readiness:
         )
     ocr = ocr_readiness(settings)
     return Readiness(ready=database.ok and ocr.ok, version=__version__, database=database, ocr=ocr, backends=[stt, llm])
+
+
+def public_view(report: Readiness) -> PublicReadiness:
+    """The report without detail: a reason per failed check, nothing about versions, hosts or paths."""
+    reasons: list[str] = []
+    db = report.database
+    if not db.reachable:
+        reasons.append("database: not reachable")
+    elif not db.at_head:
+        reasons.append("database: not at the migrations' head")
+    elif db.missing_stages or db.extra_stages:
+        reasons.append("database: its stages differ from this version's")
+    elif not db.ok:
+        reasons.append("database: not ready")
+    if not report.ocr.ok:
+        reasons.append("ocr: languages missing")
+    return PublicReadiness(ready=report.ready, reasons=reasons)

@@ -485,6 +485,7 @@ class FolderReader:
                 original_name=piece.name,
                 source=SOURCE,
                 settings=self.settings,
+                owner_id=rule.owner_id,
             )
             if result.status == "rejected" or result.document_id is None:
                 warnings.append(f"{piece.name}: {result.reason}")

@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database is reachable, migrated to head, and its stages match the registry */
+        /** Readiness: the database is reachable, migrated to head, and its stages match the registry (the detail, with what to run, is GET /api/system/ready) */
         get: operations["ready_ready_get"];
         put?: never;
         post?: never;
@@ -335,6 +335,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document_id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete forever: the document, its files, queue rows, chunks and vectors (it must be in the trash) */
+        post: operations["purge_document_api_documents__document_id__purge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue": {
         parameters: {
             query?: never;
@@ -478,7 +495,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The operations dashboard */
+        /**
+         * The operations dashboard
+         * @description Admins see every document's figures; a member only those of documents they may see.
+         */
         get: operations["get_dashboard_api_dashboard_get"];
         put?: never;
         post?: never;
@@ -827,7 +847,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your API tokens (revoked ones included) */
+        /** Your API tokens (revoked ones included); admins: another user's with ?user_id=, everyone's with ?all=true */
         get: operations["get_tokens_api_tokens_get"];
         put?: never;
         /** Create an API token (shown once) */
@@ -848,7 +868,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of your API tokens */
+        /** Revoke one of your API tokens (admins: anyone's) */
         delete: operations["delete_token_api_tokens__token_id__delete"];
         options?: never;
         head?: never;
@@ -864,7 +884,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your password (ends your other login sessions) */
+        /** Change your password (ends your other login sessions; revokes your API tokens unless told not to) */
         post: operations["change_password_api_account_password_post"];
         delete?: never;
         options?: never;
@@ -923,6 +943,232 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document_id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who it is shared with */
+        get: operations["get_shares_api_documents__document_id__shares_get"];
+        put?: never;
+        /** Share with a user or a group (view or edit) */
+        post: operations["add_share_api_documents__document_id__shares_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/shares/{share_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop sharing with that user or group */
+        delete: operations["remove_share_api_documents__document_id__shares__share_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/visibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make it visible to every user (view), or private again */
+        put: operations["set_visibility_api_documents__document_id__visibility_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sharing/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users and groups to share with */
+        get: operations["directory_api_sharing_directory_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user, with role and documents owned */
+        get: operations["list_users_api_users_get"];
+        put?: never;
+        /** Add a user */
+        post: operations["create_user_api_users_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user; their documents go to you (or to `heir`) */
+        delete: operations["delete_user_api_users__user_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a user's role or password */
+        patch: operations["update_user_api_users__user_id__patch"];
+        trace?: never;
+    };
+    "/api/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every group with its members */
+        get: operations["list_groups_api_groups_get"];
+        put?: never;
+        /** Add a group */
+        post: operations["create_group_api_groups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a group (and its shares) */
+        delete: operations["delete_group_api_groups__group_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/groups/{group_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add a member */
+        put: operations["add_member_api_groups__group_id__members__user_id__put"];
+        post?: never;
+        /** Remove a member */
+        delete: operations["remove_member_api_groups__group_id__members__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who did what and when, newest first */
+        get: operations["list_audit_api_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered audit log as CSV */
+        get: operations["export_audit_api_audit_export_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trash/empty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Empty the trash (your documents; admins: everyone's) */
+        post: operations["empty_trash_api_trash_empty_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness in detail: version, database revisions and stages, OCR languages, STT and LLM backends (200 either way: `ready` says; the status code is /ready's job) */
+        get: operations["ready_detail_api_system_ready_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -955,6 +1201,37 @@ export interface components {
          * @enum {string}
          */
         AfterAction: "none" | "seen" | "flag" | "move" | "delete";
+        /**
+         * AuditAction
+         * @enum {string}
+         */
+        AuditAction: "login" | "login_failed" | "logout" | "upload" | "download" | "edit" | "share" | "unshare" | "delete" | "restore" | "purge" | "suggestion_accept" | "suggestion_reject" | "queue" | "feed" | "mail" | "user" | "group" | "token" | "password";
+        /** AuditRow */
+        AuditRow: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** User Id */
+            user_id: number | null;
+            /** Username */
+            username: string | null;
+            /** Action */
+            action: string;
+            /** Target Type */
+            target_type: string | null;
+            /** Target Id */
+            target_id: number | null;
+            /** Client */
+            client: string | null;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * BackendReadiness
          * @description An optional model backend: reported, never a reason to be unready.
@@ -1210,6 +1487,28 @@ export interface components {
              */
             problems: string[];
         };
+        /**
+         * Directory
+         * @description Who a document can be shared with.
+         */
+        Directory: {
+            /** Users */
+            users: components["schemas"]["DirectoryEntry"][];
+            /** Groups */
+            groups: components["schemas"]["DirectoryEntry"][];
+        };
+        /** DirectoryEntry */
+        DirectoryEntry: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /**
+         * DocumentAccess
+         * @enum {string}
+         */
+        DocumentAccess: "view" | "edit" | "owner";
         /** DocumentDetail */
         DocumentDetail: {
             /** Id */
@@ -1257,6 +1556,27 @@ export interface components {
             updated_at: string;
             /** Deleted At */
             deleted_at: string | null;
+            /**
+             * Owner Id
+             * @description The user who owns it; null: nobody (admins only).
+             */
+            owner_id?: number | null;
+            /**
+             * Owner
+             * @description The owner's user name.
+             */
+            owner?: string | null;
+            /**
+             * Visible To All
+             * @description Every user may see it.
+             * @default false
+             */
+            visible_to_all: boolean;
+            /**
+             * @description What you may do: view; edit (title, category, tags, reprocess); owner (also delete, share).
+             * @default owner
+             */
+            access: components["schemas"]["DocumentAccess"];
             /** Sha256 */
             sha256: string;
             /** Author */
@@ -1371,6 +1691,22 @@ export interface components {
             updated_at: string;
             /** Deleted At */
             deleted_at: string | null;
+            /**
+             * Owner Id
+             * @description The user who owns it; null: nobody (admins only).
+             */
+            owner_id?: number | null;
+            /**
+             * Owner
+             * @description The owner's user name.
+             */
+            owner?: string | null;
+            /**
+             * Visible To All
+             * @description Every user may see it.
+             * @default false
+             */
+            visible_to_all: boolean;
         };
         /**
          * DocumentUpdate
@@ -1458,6 +1794,11 @@ export interface components {
              * @description A name; default: the feed's.
              */
             title?: string | null;
+            /**
+             * Owner Id
+             * @description User who owns its articles; default: DOCMILL_FEEDS_OWNER.
+             */
+            owner_id?: number | null;
         };
         /** FeedFetchResult */
         FeedFetchResult: {
@@ -1533,6 +1874,11 @@ export interface components {
              */
             items_added: number;
             /**
+             * Owner Id
+             * @description Who owns its articles; null: DOCMILL_FEEDS_OWNER.
+             */
+            owner_id?: number | null;
+            /**
              * Next Fetch At
              * Format: date-time
              */
@@ -1554,6 +1900,30 @@ export interface components {
             enabled?: boolean | null;
             /** Title */
             title?: string | null;
+            /**
+             * Owner Id
+             * @description Who owns its articles (0 clears it).
+             */
+            owner_id?: number | null;
+        };
+        /** GroupCreate */
+        GroupCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Members
+             * @description User names to add.
+             */
+            members?: string[];
+        };
+        /** GroupOut */
+        GroupOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Members */
+            members: string[];
         };
         /** Health */
         Health: {
@@ -2045,7 +2415,7 @@ export interface components {
             move_to: string | null;
             /**
              * Owner Id
-             * @description Stored now; applied once documents have owners.
+             * @description Who owns the documents this rule ingests; null: the first admin.
              */
             owner_id: number | null;
             /**
@@ -2324,6 +2694,26 @@ export interface components {
          * @enum {string}
          */
         PageSource: "layer" | "ocr" | "layer+ocr" | "blank" | "skipped" | "failed";
+        /** Page[AuditRow] */
+        Page_AuditRow_: {
+            /** Items */
+            items: components["schemas"]["AuditRow"][];
+            /**
+             * Total
+             * @description Items matching, across all pages.
+             */
+            total: number;
+            /**
+             * Limit
+             * @description Items per page asked for.
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description Items skipped.
+             */
+            offset: number;
+        };
         /** Page[DocumentSummary] */
         Page_DocumentSummary_: {
             /** Items */
@@ -2410,7 +2800,18 @@ export interface components {
             current_password: string;
             /** New Password */
             new_password: string;
+            /**
+             * Revoke Tokens
+             * @description Also revoke your API tokens (scripts must get new ones).
+             * @default true
+             */
+            revoke_tokens: boolean;
         };
+        /**
+         * Permission
+         * @enum {string}
+         */
+        Permission: "view" | "edit";
         /**
          * PipelineStatus
          * @description Where a document's processing stands, from its queue rows.
@@ -2428,6 +2829,19 @@ export interface components {
          * @enum {string}
          */
         ProcessStage: "extract" | "markdown" | "stt" | "classify" | "summarize" | "embed" | "preview" | "thumbnail";
+        /**
+         * PublicReadiness
+         * @description What /ready tells anyone: ready or not, and why in a few words (no version, URLs or paths).
+         */
+        PublicReadiness: {
+            /** Ready */
+            ready: boolean;
+            /**
+             * Reasons
+             * @description Why not, e.g. "database: not at the migrations' head"; [] when ready.
+             */
+            reasons: string[];
+        };
         /**
          * QueueStatus
          * @enum {string}
@@ -2480,6 +2894,11 @@ export interface components {
              */
             queued: number;
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "admin" | "member";
         /** SearchHit */
         SearchHit: {
             /** Document Id */
@@ -2583,6 +3002,49 @@ export interface components {
              * @description When the login session ends (cookie sessions).
              */
             expires_at?: string | null;
+        };
+        /** ShareOut */
+        ShareOut: {
+            /** Id */
+            id: number;
+            permission: components["schemas"]["Permission"];
+            /** User Id */
+            user_id: number | null;
+            /** User */
+            user: string | null;
+            /** Group Id */
+            group_id: number | null;
+            /** Group */
+            group: string | null;
+        };
+        /**
+         * ShareRequest
+         * @description Share with one user or one group; sharing again with the same one changes the permission.
+         */
+        ShareRequest: {
+            /**
+             * User
+             * @description A user name.
+             */
+            user?: string | null;
+            /**
+             * Group
+             * @description A group name.
+             */
+            group?: string | null;
+            /** @default view */
+            permission: components["schemas"]["Permission"];
+        };
+        /** Sharing */
+        Sharing: {
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner */
+            owner: string | null;
+            /** Visible To All */
+            visible_to_all: boolean;
+            /** Shares */
+            shares: components["schemas"]["ShareOut"][];
         };
         /** StageControl */
         StageControl: {
@@ -2776,6 +3238,11 @@ export interface components {
              * @description A label, e.g. "backup script".
              */
             name: string;
+            /**
+             * Expires Days
+             * @description Stop working after this many days.
+             */
+            expires_days?: number | null;
         };
         /** TokenCreated */
         TokenCreated: {
@@ -2806,6 +3273,11 @@ export interface components {
             last_used_at: string | null;
             /** Revoked At */
             revoked_at: string | null;
+            /**
+             * Expires At
+             * @description When it stops working; null: never.
+             */
+            expires_at?: string | null;
         };
         /** TranscribeQueued */
         TranscribeQueued: {
@@ -2914,6 +3386,16 @@ export interface components {
              */
             temperature?: number | null;
         };
+        /** TrashEmptied */
+        TrashEmptied: {
+            /**
+             * Purged
+             * @description Documents deleted forever.
+             */
+            purged: number;
+            /** Document Ids */
+            document_ids: number[];
+        };
         /**
          * UploadResult
          * @description The outcome of one upload: a new document, or the existing one with the same content.
@@ -2921,10 +3403,10 @@ export interface components {
         UploadResult: {
             /**
              * Status
-             * @description added: a new document; duplicate: content known.
+             * @description added: a new document; duplicate: content known; in_trash: the same content is a document in the trash: offer to restore it (POST /api/documents/{id}/restore).
              * @enum {string}
              */
-            status: "added" | "duplicate";
+            status: "added" | "duplicate" | "in_trash";
             /**
              * Document Id
              * @description The document holding this content.
@@ -2941,6 +3423,38 @@ export interface components {
              */
             note?: string | null;
         };
+        /** UserAdminOut */
+        UserAdminOut: {
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Has Password
+             * @description false: imported without secrets; set a password before they log in.
+             */
+            has_password: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Documents
+             * @description Documents the user owns (the trash included).
+             */
+            documents: number;
+        };
+        /** UserCreate */
+        UserCreate: {
+            /** Username */
+            username: string;
+            /** Password */
+            password: string;
+            /** @default member */
+            role: components["schemas"]["Role"];
+        };
         /** UserOut */
         UserOut: {
             /** Id */
@@ -2954,6 +3468,26 @@ export interface components {
              * @description The web UI's language the user chose; null: the browser's.
              */
             language?: ("en" | "ko") | null;
+        };
+        /** UserUpdate */
+        UserUpdate: {
+            role?: components["schemas"]["Role"] | null;
+            /**
+             * Password
+             * @description A new password (ends their sessions).
+             */
+            password?: string | null;
+            /**
+             * Revoke Tokens
+             * @description With a new password: also revoke the user's API tokens.
+             * @default true
+             */
+            revoke_tokens: boolean;
+        };
+        /** VisibilityUpdate */
+        VisibilityUpdate: {
+            /** Visible To All */
+            visible_to_all: boolean;
         };
         /**
          * Window
@@ -3005,16 +3539,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["PublicReadiness"];
                 };
             };
-            /** @description Not ready; `database.problems` says why and what to run */
+            /** @description Not ready; `reasons` says why */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": components["schemas"]["PublicReadiness"];
                 };
             };
         };
@@ -4380,6 +4914,81 @@ export interface operations {
             };
         };
     };
+    purge_document_api_documents__document_id__purge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_stages_api_queue_get: {
         parameters: {
             query?: never;
@@ -4407,7 +5016,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4470,7 +5079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4526,7 +5135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4585,7 +5194,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4644,7 +5253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4703,7 +5312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4762,7 +5371,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4821,7 +5430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5620,7 +6229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5680,7 +6289,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5748,7 +6357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5814,7 +6423,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5886,7 +6495,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5954,7 +6563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6836,7 +7445,12 @@ export interface operations {
     };
     get_tokens_api_tokens_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Admins: this user's tokens. */
+                user_id?: number | null;
+                /** @description Admins: every user's tokens. */
+                all?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6861,7 +7475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            /** @description Another user's tokens, and you are not an admin */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7254,6 +7868,1204 @@ export interface operations {
             };
         };
     };
+    get_shares_api_documents__document_id__shares_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sharing"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_share_api_documents__document_id__shares_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShareRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sharing"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner (nor an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_share_api_documents__document_id__shares__share_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+                share_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sharing"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner (nor an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_visibility_api_documents__document_id__visibility_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisibilityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sharing"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner (nor an admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    directory_api_sharing_directory_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Directory"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users_api_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_user_api_users_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_user_api_users__user_id__delete: {
+        parameters: {
+            query?: {
+                /** @description User name to take their documents. */
+                heir?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description User id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The last admin, or yourself */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_user_api_users__user_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserAdminOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The last admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_groups_api_groups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_group_api_groups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_group_api_groups__group_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id. */
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_member_api_groups__group_id__members__user_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id. */
+                group_id: number;
+                /** @description User id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_member_api_groups__group_id__members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id. */
+                group_id: number;
+                /** @description User id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_audit_api_audit_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only this action. */
+                action?: components["schemas"]["AuditAction"] | null;
+                /** @description Only this user's. */
+                username?: string | null;
+                /** @description e.g. document. */
+                target_type?: string | null;
+                target_id?: number | null;
+                /** @description At or after this time. */
+                since?: string | null;
+                /** @description Before this time. */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditRow_"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_audit_api_audit_export_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Only this action. */
+                action?: components["schemas"]["AuditAction"] | null;
+                /** @description Only this user's. */
+                username?: string | null;
+                /** @description e.g. document. */
+                target_type?: string | null;
+                target_id?: number | null;
+                /** @description At or after this time. */
+                since?: string | null;
+                /** @description Before this time. */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    empty_trash_api_trash_empty_post: {
+        parameters: {
+            query?: {
+                /** @description Admins: every user's trash. */
+                everyone?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrashEmptied"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ready_detail_api_system_ready_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -7266,8 +9078,10 @@ type ReadonlyArray<T> = [
 export const pathsApiSearchGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/search"]["get"]["parameters"]["query"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const pathsApiLibrarySuggestionsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/library/suggestions"]["get"]["parameters"]["query"]["status"]> = ["pending", "accepted", "rejected"];
 export const afterActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterAction"]> = ["none", "seen", "flag", "move", "delete"];
+export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["login", "login_failed", "logout", "upload", "download", "edit", "share", "unshare", "delete", "restore", "purge", "suggestion_accept", "suggestion_reject", "queue", "feed", "mail", "user", "group", "token", "password"];
 export const backendReadinessNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BackendReadiness"]["name"]> = ["stt", "llm"];
 export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["accept", "reject"];
+export const documentAccessValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentAccess"]> = ["view", "edit", "owner"];
 export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentKind"]> = ["pdf", "document", "presentation", "spreadsheet", "html", "text", "ebook", "email", "image", "audio", "video", "archive", "news", "unknown"];
 export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentSort"]> = ["-created_at", "created_at", "-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-size_bytes", "size_bytes"];
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
@@ -7279,16 +9093,18 @@ export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequir
 export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
 export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MessageStatus"]> = ["pending", "ingested", "failed", "rejected"];
 export const pageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageSource"]> = ["layer", "ocr", "layer+ocr", "blank", "skipped", "failed"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["view", "edit"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
 export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
 export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "classify", "summarize", "embed", "preview", "thumbnail"];
 export const queueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueStatus"]> = ["pending", "processing", "completed", "failed"];
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "member"];
 export const searchHitMatchedValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchHit"]["matched"]> = ["fulltext", "vector"];
 export const searchResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResponse"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const securityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Security"]> = ["tls", "starttls"];
 export const sessionInfoMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionInfo"]["method"]> = ["session", "token"];
 export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Suggestion"]["status"]> = ["pending", "accepted", "rejected"];
 export const transcriptFlagValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TranscriptFlag"]> = ["low_confidence", "repetitive", "unread_speech", "not_english"];
-export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate"];
+export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate", "in_trash"];
 export const userOutLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserOut"]["language"]> = ["en", "ko"];
 export const windowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Window"]> = ["1h", "3h", "12h", "7d"];

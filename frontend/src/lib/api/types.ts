@@ -33,6 +33,16 @@ export type BulkResponse = Schemas['BulkResponse'];
 export type Feed = Schemas['FeedOut'];
 export type FeedCreate = Schemas['FeedCreate'];
 export type FeedFetchResult = Schemas['FeedFetchResult'];
+export type UserAdmin = Schemas['UserAdminOut'];
+export type Role = Schemas['Role'];
+export type Group = Schemas['GroupOut'];
+export type Sharing = Schemas['Sharing'];
+export type Share = Schemas['ShareOut'];
+export type Permission = Schemas['Permission'];
+export type Directory = Schemas['Directory'];
+export type AuditRow = Schemas['AuditRow'];
+export type AuditPage = Schemas['Page_AuditRow_'];
+export type AuditAction = Schemas['AuditAction'];
 
 export type DocumentQuery = NonNullable<paths['/api/documents']['get']['parameters']['query']>;
 export type SearchQuery = paths['/api/search']['get']['parameters']['query'];

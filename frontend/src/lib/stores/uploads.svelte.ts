@@ -2,7 +2,7 @@
 import { errorText } from '$lib/api/client';
 import type { UploadAnswer } from '$lib/api/upload';
 
-export type UploadStatus = 'queued' | 'uploading' | 'added' | 'duplicate' | 'failed' | 'cancelled';
+export type UploadStatus = 'queued' | 'uploading' | 'added' | 'duplicate' | 'in_trash' | 'failed' | 'cancelled';
 
 export interface UploadItem {
 	id: number;
