@@ -116,6 +116,13 @@ class Settings(BaseSettings):
     embed_max_chunks: int = Field(
         default=2000, description="Chunks per document that get a vector; later ones are found by full text only."
     )
+    search_min_similarity: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity a chunk must reach to be a semantic search candidate; unset: the embedding "
+        "model's calibrated floor.",
+    )
     llm_url: str | None = Field(default=None, description="OpenAI-compatible chat base URL (Ollama, vLLM, OpenAI…).")
     llm_model: str | None = Field(default=None, description="Chat model name.")
     llm_api_key: SecretStr | None = Field(default=None, description="Bearer key for the LLM endpoint, if it needs one.")

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError
+from docmill.search.relevance import query_floor
 from docmill.search.snippets import make_snippet
 from docmill.search.tokens import highlight_terms, tsquery_literal
 
@@ -57,6 +58,7 @@ class SearchHit:
     created_at: datetime
     published_at: datetime | None
     matched: list[str] = field(default_factory=list)  # "fulltext", "vector"
+    embedded: bool = True  # False while the document waits for its vectors (found by full text only)
 
 
 @dataclass
@@ -70,6 +72,10 @@ class SearchResults:
     model: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    no_match: bool = False  # nothing contains the words and nothing is close enough in meaning
+    not_embedded: int = 0  # documents still waiting for their vectors (found by full text only until then)
+    matching_not_embedded: int = 0  # of those, how many are among this query's matches
+    min_similarity: float | None = None  # the relevance floor the vector candidates had to reach
 
 
 @dataclass(frozen=True)
@@ -198,8 +204,10 @@ def vector_candidates(
     join: str,
     params: dict[str, Any],
     depth: int,
+    min_similarity: float | None = None,
 ) -> list[Candidate]:
-    """Nearest chunks of `model` by cosine distance (HNSW partial index of that model)."""
+    """Nearest chunks of `model` by cosine distance (HNSW partial index of that model); with `min_similarity`,
+    only those at least that similar (cosine) to the query."""
     dim = int(vector.shape[0])
     # literals, not parameters: the planner matches the partial index only against a constant model name
     model_literal = "'" + model.replace("'", "''") + "'"
@@ -210,12 +218,14 @@ def vector_candidates(
         sa.text(
             f"SELECT c.id, c.document_id, (c.embedding::vector({dim})) <=> CAST(:qv AS vector({dim})) AS distance "
             f"FROM chunks c{join} "
-            f"WHERE c.model = {model_literal} "
+            f"WHERE c.model = {model_literal} AND c.embedding IS NOT NULL "
             "ORDER BY distance LIMIT :depth"
         ),
         {**params, "qv": vector_literal(vector), "depth": depth},
     ).all()
     out = [Candidate(r[0], r[1], float(r[2])) for r in rows]
+    if min_similarity is not None:
+        out = [c for c in out if 1.0 - c.score >= min_similarity]
     out.sort(key=lambda c: c.score)  # relaxed_order may return rows slightly out of order
     return out
 
@@ -297,12 +307,47 @@ def search(
 
     fused = _live(session, fuse(fulltext, vector))
     results.total = len(fused)
+    waiting = _not_embedded(session, [f[0] for f in fused], results)
     page = fused[offset : offset + limit]
     if page:
         started = time.perf_counter()
         results.hits = _hits(session, query, page)
+        for hit in results.hits:
+            hit.embedded = hit.document_id not in waiting
         results.timings_ms["snippets"] = (time.perf_counter() - started) * 1000
+    if not fused:
+        results.no_match = True
+        results.warnings.append(NO_MATCH)
+    if results.not_embedded and mode != "fulltext":
+        results.warnings.append(
+            f"{results.not_embedded} document{'s are' if results.not_embedded != 1 else ' is'} still being embedded "
+            "(found by their words, not yet by meaning); results may change"
+        )
     return results
+
+
+NO_MATCH = (
+    "no match: no document contains these words, and none is close enough in meaning; "
+    "try other or fewer words, or full-text mode for exact terms"
+)
+
+
+def _not_embedded(session: Session, matched: list[int], results: SearchResults) -> set[int]:
+    """Counts documents waiting for their vectors (an active embed row) into `results`; returns the matched
+    ones among them."""
+    row = session.execute(
+        sa.text(
+            "SELECT count(*) AS waiting, "
+            "coalesce(array_agg(q.document_id) FILTER (WHERE q.document_id = ANY(:ids)), '{}') AS matched "
+            "FROM processing_queue q JOIN documents d ON d.id = q.document_id AND d.deleted_at IS NULL "
+            "WHERE q.stage = 'embed' AND q.status IN ('pending', 'processing')"
+        ),
+        {"ids": matched},
+    ).one()
+    waiting = set(row.matched)
+    results.not_embedded = int(row.waiting)
+    results.matching_not_embedded = len(waiting)
+    return waiting
 
 
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="search-vector")
@@ -336,8 +381,12 @@ def _vector_search(
         log.warning("vector search skipped: %s", exc)
         results.warnings.append(f"semantic search unavailable, full-text results only: {exc}")
         return []
+    try:
+        results.min_similarity = query_floor(settings, embedder, query_vector)
+    except Exception as exc:  # the anchors need the model; a backend that fails here fails the search below too
+        log.warning("relevance floor unavailable: %s", exc)
     started = time.perf_counter()
-    found = vector_candidates(session, query_vector, results.model, join, params, depth)
+    found = vector_candidates(session, query_vector, results.model, join, params, depth, results.min_similarity)
     results.timings_ms["vector"] = (time.perf_counter() - started) * 1000
     return found
 

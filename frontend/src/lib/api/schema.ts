@@ -2204,7 +2204,7 @@ export interface components {
          * @description Every registry stage; mirrors the database enum process_stage.
          * @enum {string}
          */
-        ProcessStage: "extract" | "markdown" | "stt" | "classify" | "summarize" | "embed" | "preview" | "thumbnail";
+        ProcessStage: "extract" | "markdown" | "stt" | "index" | "classify" | "summarize" | "embed" | "preview" | "thumbnail";
         /**
          * QueueStatus
          * @enum {string}
@@ -2303,6 +2303,11 @@ export interface components {
              * @description Which searches found it.
              */
             matched: ("fulltext" | "vector")[];
+            /**
+             * Embedded
+             * @description False while the document waits for its vectors: found by its words only.
+             */
+            embedded: boolean;
         };
         /** SearchResponse */
         SearchResponse: {
@@ -2331,6 +2336,26 @@ export interface components {
             model: string | null;
             /** Warnings */
             warnings: string[];
+            /**
+             * No Match
+             * @description True when no document contains the words and none is close enough in meaning (the relevance floor); the warnings say so.
+             */
+            no_match: boolean;
+            /**
+             * Not Embedded
+             * @description Documents still waiting for their vectors (found by full text until then).
+             */
+            not_embedded: number;
+            /**
+             * Matching Not Embedded
+             * @description Of the documents this query matched, those not yet embedded.
+             */
+            matching_not_embedded: number;
+            /**
+             * Min Similarity
+             * @description The relevance floor vector candidates had to reach, if any.
+             */
+            min_similarity: number | null;
             /** Timings Ms */
             timings_ms: {
                 [key: string]: number;
@@ -6794,7 +6819,7 @@ export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components
 export const pageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageSource"]> = ["layer", "ocr", "layer+ocr", "blank", "skipped", "failed"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
 export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
-export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "classify", "summarize", "embed", "preview", "thumbnail"];
+export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "index", "classify", "summarize", "embed", "preview", "thumbnail"];
 export const queueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueStatus"]> = ["pending", "processing", "completed", "failed"];
 export const searchHitMatchedValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchHit"]["matched"]> = ["fulltext", "vector"];
 export const searchResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResponse"]["mode"]> = ["hybrid", "fulltext", "vector"];
