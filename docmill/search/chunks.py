@@ -8,6 +8,7 @@ then drops the old model's rows, so a document keeps its old vectors until the n
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +141,23 @@ def copy_to_model(session: Session, document_id: int, model: str, vectors: dict[
             ],
         )
     session.execute(_query("delete_other_models"), {"document_id": document_id, "model": model})
+
+
+_COVERAGE_TTL_S = 60.0
+_coverage: dict[tuple[str, str], tuple[float, int]] = {}
+
+
+def documents_on_other_models(session: Session, model: str) -> int:
+    """Documents whose vectors are all of another model than `model` (re-counted at most once a minute: it
+    reads every chunk)."""
+    key = (str(session.get_bind().url), model)
+    now = time.monotonic()
+    cached = _coverage.get(key)
+    if cached is not None and now - cached[0] < _COVERAGE_TTL_S:
+        return cached[1]
+    n = int(session.execute(_query("documents_on_other_models"), {"model": model}).scalar_one())
+    _coverage[key] = (now, n)
+    return n
 
 
 def vector_literal(vector: np.ndarray) -> str:

@@ -33,3 +33,11 @@ INSERT INTO chunks (document_id, ordinal, heading, text, tsv, embedding, model)
 SELECT document_id, ordinal, heading, text, tsv, CAST(:embedding AS vector), :model
 FROM chunks WHERE id = :id
 ON CONFLICT (document_id, model, ordinal) DO UPDATE SET embedding = EXCLUDED.embedding;
+
+-- name: documents_on_other_models
+-- Documents with vectors of some other model and none of :model (the configured model changed and
+-- `docmill queue run-all embed` has not reached them yet).
+SELECT count(DISTINCT c.document_id) AS n FROM chunks c
+WHERE c.model <> :model AND c.embedding IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM chunks x WHERE x.document_id = c.document_id AND x.model = :model
+                  AND x.embedding IS NOT NULL);

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError
+from docmill.search.chunks import documents_on_other_models
 from docmill.search.relevance import query_floor
 from docmill.search.snippets import make_snippet
 from docmill.search.tokens import highlight_terms, tsquery_literal
@@ -318,6 +319,14 @@ def search(
     if not fused:
         results.no_match = True
         results.warnings.append(NO_MATCH)
+    if results.model is not None:
+        stale = documents_on_other_models(session, results.model)
+        if stale:
+            results.warnings.append(
+                f"{stale} document{'s have' if stale != 1 else ' has'} vectors of another embedding model only and "
+                f"{'are' if stale != 1 else 'is'} found by words, not meaning: run `docmill queue run-all embed` "
+                f"to embed {'them' if stale != 1 else 'it'} with {results.model}"
+            )
     if results.not_embedded and mode != "fulltext":
         results.warnings.append(
             f"{results.not_embedded} document{'s are' if results.not_embedded != 1 else ' is'} still being embedded "

