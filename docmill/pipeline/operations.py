@@ -82,8 +82,13 @@ def run_missing(conn: Any, stage: str) -> int:
     """Enqueue `stage` for documents it applies to that never completed it and are not queued for it.
 
     Only documents that reached the stage (a predecessor completed, or it is an entry stage for their
-    kind) are included, so "run missing" never runs a stage ahead of its inputs.
+    kind) are included, so "run missing" never runs a stage ahead of its inputs. For classify, "missing"
+    means a document without a current suggestion: no placement and no pending suggestion.
     """
+    if stage == "classify":
+        from docmill.library.service import awaiting_suggestion  # the library owns what a placement is
+
+        return _enqueue_pairs(conn, [(d, stage) for d in awaiting_suggestion(conn)])
     kinds = _applicable_kinds(stage)
     ready_kinds_entry = [k for k in kinds if stage in registry.entry_stages(k)]
     preds = sorted({p for k in kinds for p in registry.predecessors(stage, k)})

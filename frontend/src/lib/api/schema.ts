@@ -605,7 +605,7 @@ export interface paths {
         delete: operations["delete_api_categories__category_id__delete"];
         options?: never;
         head?: never;
-        /** Change a category's description */
+        /** Change a category's description, or rename or move it */
         patch: operations["update_api_categories__category_id__patch"];
         trace?: never;
     };
@@ -994,8 +994,17 @@ export interface components {
         };
         /** CategoryUpdate */
         CategoryUpdate: {
-            /** Description */
-            description: string | null;
+            /**
+             * Description
+             * @description Left as is when absent.
+             */
+            description?: string | null;
+            /**
+             * Path
+             * @description A new path renames or moves the category with its subcategories; documents without a placement get new suggestions.
+             * @example Finance/Bills
+             */
+            path?: string | null;
         };
         /**
          * Count
@@ -5284,7 +5293,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The new path is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid path */
             422: {
                 headers: {
                     [name: string]: unknown;
