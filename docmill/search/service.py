@@ -176,6 +176,11 @@ def filter_sql(session: Session, filters: Filters) -> tuple[str, dict[str, Any]]
     return " JOIN documents d ON d.id = c.document_id AND " + " AND ".join(conditions), params
 
 
+def search_depth(wanted: int) -> int:
+    """Candidates fetched per list for `wanted` results (a page and those before it)."""
+    return max(MIN_DEPTH, min(MAX_DEPTH, wanted * 2))
+
+
 def fulltext_candidates(session: Session, query: str, join: str, params: dict[str, Any], depth: int) -> list[Candidate]:
     """Chunks matching all of the query's terms (or any, when none match all), best first."""
     out: list[Candidate] = []
@@ -287,7 +292,7 @@ def search(
         results.warnings.append(f"no category matches {category!r}")
         return results
     join, params = built
-    depth = max(MIN_DEPTH, min(MAX_DEPTH, (offset + limit) * 2))
+    depth = search_depth(offset + limit)
 
     fulltext: list[Candidate] = []
     vector: list[Candidate] = []

