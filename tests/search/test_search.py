@@ -126,6 +126,11 @@ def test_api(corpus_env: IndexedCorpus) -> None:
         body = response.json()
         assert body["hits"][0]["document_id"] == corpus_env.ids["ko_dog"]
         assert body["limit"] == 2 and len(body["hits"]) <= 2 and body["mode"] == "hybrid"
+        assert body["no_match"] is False and body["not_embedded"] == 0 and body["hits"][0]["embedded"] is True
+        assert body["min_similarity"] is not None
+        nonsense = client.get("/api/search", params={"q": "xyzzyqqq"}).json()
+        assert nonsense["hits"] == [] and nonsense["no_match"] is True
+        assert any(w.startswith("no match") for w in nonsense["warnings"])
         filtered = client.get("/api/search", params={"q": "invoice", "kind": "pdf", "date_from": "2000-01-01"})
         assert [h["document_id"] for h in filtered.json()["hits"]] == [corpus_env.ids["en_invoice"]]
         wrong = client.get("/api/search", params={"q": "x", "date_from": "2024-02-01", "date_to": "2024-01-01"})
