@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError
 from docmill.search.chunks import documents_on_other_models
+from docmill.search.fused import hybrid_rows
 from docmill.search.relevance import query_floor
 from docmill.search.snippets import make_snippet
 from docmill.search.tokens import highlight_terms, tsquery_literal
@@ -297,17 +298,26 @@ def search(
     join, params = built
     depth = search_depth(offset + limit)
 
+    if mode == "hybrid":
+        vector_in = _query_vector(query, query_vector, settings, results)
+        if vector_in is not None:
+            _hybrid(session, query, vector_in, join, params, depth, results)
+            return _finish(session, mode, results)
+        mode_run: Mode = "fulltext"  # semantic search unavailable (the warning says so)
+    else:
+        mode_run = mode
+
     fulltext: list[Candidate] = []
     vector: list[Candidate] = []
     pending: Future[list[Candidate]] | None = None
     bind = session.get_bind()
-    if mode == "hybrid" and isinstance(bind, sa.Engine):
+    if mode_run == "hybrid" and isinstance(bind, sa.Engine):
         # Embedding the query and the vector search run on their own connection while the full-text
         # search runs here: the query takes about the longer of the two rather than their sum.
         pending = _pool.submit(_vector_search_on, bind, query, query_vector, settings, join, params, depth, results)
-    elif mode in ("hybrid", "vector"):
+    elif mode_run in ("hybrid", "vector"):
         vector = _vector_search(session, query, query_vector, settings, join, params, depth, results)
-    if mode in ("hybrid", "fulltext"):
+    if mode_run in ("hybrid", "fulltext"):
         started = time.perf_counter()
         fulltext = fulltext_candidates(session, query, join, params, depth)
         results.timings_ms["fulltext"] = (time.perf_counter() - started) * 1000
@@ -324,7 +334,12 @@ def search(
         for hit in results.hits:
             hit.embedded = hit.document_id not in waiting
         results.timings_ms["snippets"] = (time.perf_counter() - started) * 1000
-    if not fused:
+    return _finish(session, mode, results)
+
+
+def _finish(session: Session, mode: str, results: SearchResults) -> SearchResults:
+    """The notes every search ends with: no match, documents on another model, documents still embedding."""
+    if not results.total and not results.hits:
         results.no_match = True
         results.warnings.append(NO_MATCH)
     if results.model is not None:
@@ -365,6 +380,93 @@ def _not_embedded(session: Session, matched: list[int], results: SearchResults) 
     results.not_embedded = int(row.waiting)
     results.matching_not_embedded = len(waiting)
     return waiting
+
+
+def _query_vector(
+    query: str, query_vector: np.ndarray | None, settings: Settings, results: SearchResults
+) -> np.ndarray | None:
+    """The query's vector and its relevance floor (into `results`); None when the model is unavailable."""
+    from docmill.ai.embeddings import get_embedder
+
+    try:
+        embedder = get_embedder(settings)
+        results.model = embedder.model_name
+        if query_vector is None:
+            started = time.perf_counter()
+            query_vector = embedder.embed_query(query)
+            results.timings_ms["embed_query"] = (time.perf_counter() - started) * 1000
+    except DocmillError as exc:
+        log.warning("vector search skipped: %s", exc)
+        results.warnings.append(f"semantic search unavailable, full-text results only: {exc}")
+        results.model = None
+        return None
+    try:
+        results.min_similarity = query_floor(settings, embedder, query_vector)
+    except Exception as exc:  # the anchors need the model; a backend that fails here fails the search too
+        log.warning("relevance floor unavailable: %s", exc)
+    return query_vector
+
+
+def _hybrid(
+    session: Session,
+    query: str,
+    vector: np.ndarray,
+    join: str,
+    params: dict[str, Any],
+    depth: int,
+    results: SearchResults,
+) -> None:
+    """Both searches, their fusion and the page in one statement (docmill.search.fused)."""
+    assert results.model is not None
+    started = time.perf_counter()
+    ef = max(EF_SEARCH_MIN, min(depth, 1000))
+    session.execute(
+        sa.text("SELECT set_config('hnsw.ef_search', :ef, true), set_config('hnsw.iterative_scan', :scan, true)"),
+        {"ef": str(ef), "scan": "relaxed_order" if join else "off"},
+    )
+    rows = hybrid_rows(
+        session,
+        query,
+        vector,
+        results.model,
+        join,
+        params,
+        depth=depth,
+        cap=MAX_RANKED_MATCHES,
+        k=RRF_K,
+        min_similarity=results.min_similarity,
+        limit=results.limit,
+        offset=results.offset,
+    )
+    results.timings_ms["fused"] = (time.perf_counter() - started) * 1000
+    terms = highlight_terms(query)
+    for r in rows:
+        snippet, _ = make_snippet(r.text, terms)
+        results.hits.append(
+            SearchHit(
+                document_id=r.document_id,
+                title=r.title or r.original_name or f"document {r.document_id}",
+                original_name=r.original_name,
+                score=round(float(r.score), 6),
+                snippet=snippet,
+                category=r.category,
+                kind=r.kind,
+                media_type=r.media_type,
+                source=r.source,
+                chunk_id=r.chunk_id,
+                heading=r.heading,
+                created_at=r.created_at,
+                published_at=r.published_at,
+                matched=[n for n, on in (("fulltext", r.in_fulltext), ("vector", r.in_vector)) if on],
+                embedded=not r.waiting,
+            )
+        )
+    if rows:
+        results.total = int(rows[0].total)
+        results.matching_not_embedded = int(rows[0].total_waiting)
+        results.not_embedded = int(rows[0].all_waiting)
+    else:
+        _not_embedded(session, [], results)
 
 
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="search-vector")
