@@ -127,7 +127,14 @@ def requeue_unplaced(session: Session) -> int:
     rows = as_psycopg(session).execute(
         load_queries(QUERIES)["unplaced"], {"kinds": _classify_kinds(), "ready_after": _ready_after()}
     )
-    return sum(enqueue_stages(session, [(int(r[0]), "classify") for r in rows.fetchall()]))
+    queued = sum(enqueue_stages(session, [(int(r[0]), "classify") for r in rows.fetchall()]))
+    session.info["docmill_requeued"] = queued
+    return queued
+
+
+def last_requeued(session: Session) -> int:
+    """How many documents the last library change in this session queued for new suggestions."""
+    return int(session.info.get("docmill_requeued", 0))
 
 
 def awaiting_suggestion(session: Any) -> list[int]:
