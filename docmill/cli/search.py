@@ -83,6 +83,8 @@ def search(
             "total": results.total,
             "model": results.model,
             "warnings": results.warnings,
+            "no_match": results.no_match,
+            "not_embedded": results.not_embedded,
             "hits": [
                 {
                     "document_id": h.document_id,
@@ -94,6 +96,7 @@ def search(
                     "kind": h.kind,
                     "media_type": h.media_type,
                     "matched": h.matched,
+                    "embedded": h.embedded,
                     "created_at": h.created_at,
                 }
                 for h in results.hits

@@ -3,6 +3,10 @@
 Functions take a Session and flush; the caller commits. Accepting a suggestion files the document (sets
 `Document.category_id`, creating the category when the path is new); rejecting is remembered, and the
 classify stage never suggests a rejected path for that document again.
+
+Suggestions follow the library: creating a category, or renaming or moving one (its path, with its
+subcategories), queues classify again for every document without a placement (not filed, no accepted
+suggestion), so their suggestions consider the library as it now is; filed documents are left alone.
 """
 
 from __future__ import annotations
@@ -12,17 +16,22 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+import docmill.pipeline.registry as registry
+from docmill.db.sql import load_queries
 from docmill.errors import DocmillError, Forbidden, NotFound
 from docmill.models import Category, Document, LibrarySuggestion, SuggestionStatus
 from docmill.permissions import access as permissions
 from docmill.permissions.access import Access, Viewer, view_clause
+from docmill.pipeline.queue import as_psycopg, enqueue_stages
 
+QUERIES = Path(__file__).with_name("queries.sql")
 MAX_DEPTH = 10
 MAX_SEGMENT_CHARS = 100
 
@@ -92,10 +101,50 @@ def get_or_create_category(session: Session, path: str, description: str | None 
 
 
 def create_category(session: Session, path: str, description: str | None = None) -> Category:
+    """A new category; documents without a placement are queued for classify again (new suggestions)."""
     path = normalize_path(path)
     if find_category(session, path) is not None:
         raise ConflictError(f"the category {path!r} exists already", "choose another path or edit that category")
-    return get_or_create_category(session, path, _clean_description(description))
+    category = get_or_create_category(session, path, _clean_description(description))
+    requeue_unplaced(session)
+    return category
+
+
+def _query(name: str) -> sa.TextClause:
+    return sa.text(load_queries(QUERIES)[name])
+
+
+def _classify_kinds() -> list[str]:
+    return sorted(str(k) for k in registry.require_stage("classify").applies_to)
+
+
+def _ready_after() -> list[str]:
+    """Stages whose completion means a document has reached classify (and classify itself)."""
+    kinds = registry.require_stage("classify").applies_to
+    return sorted({p for k in kinds for p in registry.predecessors("classify", k)} | {"classify"})
+
+
+def requeue_unplaced(session: Session) -> int:
+    """Queue classify for every document that has no placement and reached classify; the count queued."""
+    rows = as_psycopg(session).execute(
+        load_queries(QUERIES)["unplaced"], {"kinds": _classify_kinds(), "ready_after": _ready_after()}
+    )
+    queued = sum(enqueue_stages(session, [(int(r[0]), "classify") for r in rows.fetchall()]))
+    session.info["docmill_requeued"] = queued
+    return queued
+
+
+def last_requeued(session: Session) -> int:
+    """How many documents the last library change in this session queued for new suggestions."""
+    return int(session.info.get("docmill_requeued", 0))
+
+
+def awaiting_suggestion(session: Any) -> list[int]:
+    """Documents classify should run for: no placement, no pending suggestion, not queued, reached classify."""
+    rows = as_psycopg(session).execute(
+        load_queries(QUERIES)["awaiting_suggestion"], {"kinds": _classify_kinds(), "ready_after": _ready_after()}
+    )
+    return [int(r[0]) for r in rows.fetchall()]
 
 
 def _clean_description(description: str | None) -> str | None:
@@ -110,9 +159,41 @@ def get_category(session: Session, category_id: int) -> Category:
     return category
 
 
-def update_category(session: Session, category_id: int, *, description: str | None) -> Category:
+_UNSET: Any = object()
+
+
+def update_category(
+    session: Session, category_id: int, *, description: str | None = _UNSET, path: str | None = None
+) -> Category:
+    """Change a category's description and/or its path (rename or move, subcategories along); a changed
+    path queues classify again for documents without a placement."""
     category = get_category(session, category_id)
-    category.description = _clean_description(description)
+    if description is not _UNSET:
+        category.description = _clean_description(description)
+    if path is not None:
+        new_path = normalize_path(path)
+        old_path = category.path
+        if new_path != old_path:
+            other = find_category(session, new_path)
+            if other is not None and other.id != category.id:
+                raise ConflictError(f"the category {new_path!r} exists already", "choose another path")
+            if new_path.lower().startswith(old_path.lower() + "/"):
+                raise InvalidPathError(
+                    f"cannot move {old_path!r} into its own subcategory {new_path!r}", "choose a path outside it"
+                )
+            taken = session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Category)
+                .where(Category.path.like(_like_prefix(new_path)), Category.id != category.id)
+            )
+            if taken and new_path.lower() != old_path.lower():
+                raise ConflictError(f"there are categories under {new_path!r} already", "choose another path")
+            params = {"new_path": new_path, "old_path": old_path, "old_prefix": _like_prefix(old_path)}
+            session.flush()
+            session.execute(_query("move_category_paths"), params)
+            session.execute(_query("move_pending_suggestions"), params)
+            session.expire(category)
+            requeue_unplaced(session)
     session.flush()
     return category
 

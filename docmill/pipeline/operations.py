@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from docmill.errors import Conflict, NotFound
+from docmill.library.service import awaiting_suggestion
 from docmill.pipeline import registry
 from docmill.pipeline.queue import enqueue_stages
 from docmill.pipeline.sql import QUERIES
@@ -89,8 +90,11 @@ def run_missing(conn: Any, stage: str) -> int:
     """Enqueue `stage` for documents it applies to that never completed it and are not queued for it.
 
     Only documents that reached the stage (a predecessor completed, or it is an entry stage for their
-    kind) are included, so "run missing" never runs a stage ahead of its inputs.
+    kind) are included, so "run missing" never runs a stage ahead of its inputs. For classify, "missing"
+    means a document without a current suggestion: no placement and no pending suggestion.
     """
+    if stage == "classify":  # the library owns what a placement is
+        return _enqueue_pairs(conn, [(d, stage) for d in awaiting_suggestion(conn)])
     return _enqueue_pairs(conn, [(d, stage) for d in _candidates(conn, "missing_candidates", stage)])
 
 

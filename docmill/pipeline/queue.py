@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import docmill.pipeline.registry as registry
 from docmill.db.sql import as_psycopg
-from docmill.pipeline import registry
 from docmill.pipeline.sql import QUERIES
 
 log = logging.getLogger(__name__)

@@ -81,7 +81,7 @@ STAGES: tuple[StageSpec, ...] = (
         name="markdown",
         description="Clean Markdown from the original file (text layer, converter, or OCR page by page).",
         applies_to=FILE_KINDS - MEDIA,
-        successors=(Edge("classify"), Edge("summarize"), Edge("embed")),
+        successors=(Edge("index"),),
         batch_size=4,
         concurrency=1,
         timeout_s=1800,  # OCR of a 500-page scan; OCR itself stops at 85 % of this and keeps what it read
@@ -93,13 +93,24 @@ STAGES: tuple[StageSpec, ...] = (
         name="stt",
         description="Transcript of audio and video through the STT service.",
         applies_to=MEDIA,
-        successors=(Edge("classify"), Edge("summarize"), Edge("embed")),
+        successors=(Edge("index"),),
         batch_size=1,
         concurrency=1,
         timeout_s=3600,
         lease_s=120,
         max_attempts=3,
         handler="docmill.stages.stt:handler",
+    ),
+    StageSpec(
+        name="index",
+        description="Chunks and their full-text tokens: a document is found by its words from here on.",
+        applies_to=TEXTUAL,
+        successors=(Edge("classify"), Edge("summarize"), Edge("embed")),
+        batch_size=16,
+        concurrency=1,
+        timeout_s=300,
+        lease_s=60,
+        handler="docmill.stages.index:handler",
     ),
     StageSpec(
         name="classify",
@@ -123,7 +134,7 @@ STAGES: tuple[StageSpec, ...] = (
     ),
     StageSpec(
         name="embed",
-        description="Chunks and embedding vectors for search.",
+        description="Embedding vectors for the chunks the index stage wrote (search by meaning).",
         applies_to=TEXTUAL,
         batch_size=8,
         concurrency=1,
@@ -162,7 +173,7 @@ _BY_NAME: dict[str, StageSpec] = {s.name: s for s in STAGES}
 # The stages a new document of a kind enters the pipeline at.
 ENTRY_STAGES: dict[DocumentKind, tuple[str, ...]] = {
     **{kind: ("extract",) for kind in FILE_KINDS},
-    DocumentKind.NEWS: ("summarize", "embed"),
+    DocumentKind.NEWS: ("index",),
 }
 
 ProcessStage = enum.StrEnum("ProcessStage", {name.upper(): name for name in STAGE_NAMES})  # type: ignore[misc]

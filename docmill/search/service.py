@@ -28,6 +28,9 @@ from sqlalchemy.orm import Session
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError
 from docmill.permissions.access import Viewer, view_sql
+from docmill.search.chunks import documents_on_other_models
+from docmill.search.fused import hybrid_rows
+from docmill.search.relevance import query_floor
 from docmill.search.snippets import make_snippet
 from docmill.search.tokens import highlight_terms, tsquery_literal
 
@@ -39,6 +42,7 @@ MAX_DEPTH = 500
 # Matches ranked per full-text query at most: a term found in most chunks (a common Korean bigram) would
 # otherwise cost a rank computation per chunk; such a term says little about which chunk is best anyway.
 MAX_RANKED_MATCHES = 1000
+EF_SEARCH_MIN = 100
 Mode = Literal["hybrid", "fulltext", "vector"]
 
 
@@ -58,6 +62,7 @@ class SearchHit:
     created_at: datetime
     published_at: datetime | None
     matched: list[str] = field(default_factory=list)  # "fulltext", "vector"
+    embedded: bool = True  # False while the document waits for its vectors (found by full text only)
 
 
 @dataclass
@@ -71,6 +76,10 @@ class SearchResults:
     model: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    no_match: bool = False  # nothing contains the words and nothing is close enough in meaning
+    not_embedded: int = 0  # documents still waiting for their vectors (found by full text only until then)
+    matching_not_embedded: int = 0  # of those, how many are among this query's matches
+    min_similarity: float | None = None  # the relevance floor the vector candidates had to reach
 
 
 @dataclass(frozen=True)
@@ -176,6 +185,11 @@ def filter_sql(session: Session, filters: Filters, viewer: Viewer | None = None)
     return " JOIN documents d ON d.id = c.document_id AND " + " AND ".join(conditions), params
 
 
+def search_depth(wanted: int) -> int:
+    """Candidates fetched per list for `wanted` results (a page and those before it)."""
+    return max(MIN_DEPTH, min(MAX_DEPTH, wanted * 2))
+
+
 def fulltext_candidates(session: Session, query: str, join: str, params: dict[str, Any], depth: int) -> list[Candidate]:
     """Chunks matching all of the query's terms (or any, when none match all), best first."""
     out: list[Candidate] = []
@@ -205,24 +219,30 @@ def vector_candidates(
     join: str,
     params: dict[str, Any],
     depth: int,
+    min_similarity: float | None = None,
 ) -> list[Candidate]:
-    """Nearest chunks of `model` by cosine distance (HNSW partial index of that model)."""
+    """Nearest chunks of `model` by cosine distance (HNSW partial index of that model); with `min_similarity`,
+    only those at least that similar (cosine) to the query."""
     dim = int(vector.shape[0])
     # literals, not parameters: the planner matches the partial index only against a constant model name
     model_literal = "'" + model.replace("'", "''") + "'"
-    session.execute(sa.text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(max(40, min(depth, 1000)))})
+    # ef_search 100 (pgvector's default is 40): recall@10 0.64 → 0.77 at 100k chunks for ~3 ms (bench/search_latency.py)
+    ef = max(EF_SEARCH_MIN, min(depth, 1000))
+    session.execute(sa.text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(ef)})
     if join:  # filters: keep scanning the index until enough rows pass them
         session.execute(sa.text("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)"))
     rows = session.execute(
         sa.text(
             f"SELECT c.id, c.document_id, (c.embedding::vector({dim})) <=> CAST(:qv AS vector({dim})) AS distance "
             f"FROM chunks c{join} "
-            f"WHERE c.model = {model_literal} "
+            f"WHERE c.model = {model_literal} AND c.embedding IS NOT NULL "
             "ORDER BY distance LIMIT :depth"
         ),
         {**params, "qv": vector_literal(vector), "depth": depth},
     ).all()
     out = [Candidate(r[0], r[1], float(r[2])) for r in rows]
+    if min_similarity is not None:
+        out = [c for c in out if 1.0 - c.score >= min_similarity]
     out.sort(key=lambda c: c.score)  # relaxed_order may return rows slightly out of order
     return out
 
@@ -284,19 +304,28 @@ def search(
         results.warnings.append(f"no category matches {category!r}")
         return results
     join, params = built
-    depth = max(MIN_DEPTH, min(MAX_DEPTH, (offset + limit) * 2))
+    depth = search_depth(offset + limit)
+
+    if mode == "hybrid":
+        vector_in = _query_vector(query, query_vector, settings, results)
+        if vector_in is not None:
+            _hybrid(session, query, vector_in, join, params, depth, results)
+            return _finish(session, mode, results, viewer)
+        mode_run: Mode = "fulltext"  # semantic search unavailable (the warning says so)
+    else:
+        mode_run = mode
 
     fulltext: list[Candidate] = []
     vector: list[Candidate] = []
     pending: Future[list[Candidate]] | None = None
     bind = session.get_bind()
-    if mode == "hybrid" and isinstance(bind, sa.Engine):
+    if mode_run == "hybrid" and isinstance(bind, sa.Engine):
         # Embedding the query and the vector search run on their own connection while the full-text
         # search runs here: the query takes about the longer of the two rather than their sum.
         pending = _pool.submit(_vector_search_on, bind, query, query_vector, settings, join, params, depth, results)
-    elif mode in ("hybrid", "vector"):
+    elif mode_run in ("hybrid", "vector"):
         vector = _vector_search(session, query, query_vector, settings, join, params, depth, results)
-    if mode in ("hybrid", "fulltext"):
+    if mode_run in ("hybrid", "fulltext"):
         started = time.perf_counter()
         fulltext = fulltext_candidates(session, query, join, params, depth)
         results.timings_ms["fulltext"] = (time.perf_counter() - started) * 1000
@@ -305,12 +334,152 @@ def search(
 
     fused = _live(session, fuse(fulltext, vector))
     results.total = len(fused)
+    waiting = _not_embedded(session, [f[0] for f in fused], results)
     page = fused[offset : offset + limit]
     if page:
         started = time.perf_counter()
         results.hits = _hits(session, query, page)
+        for hit in results.hits:
+            hit.embedded = hit.document_id not in waiting
         results.timings_ms["snippets"] = (time.perf_counter() - started) * 1000
+    return _finish(session, mode, results, viewer)
+
+
+def _finish(session: Session, mode: str, results: SearchResults, viewer: Viewer | None = None) -> SearchResults:
+    """The notes every search ends with: no match, documents on another model, documents still embedding.
+
+    A member's notes count only their matches: the library-wide figures would reveal others' documents."""
+    restricted = viewer is not None and not viewer.is_admin
+    if restricted:
+        results.not_embedded = results.matching_not_embedded
+    if not results.total and not results.hits:
+        results.no_match = True
+        results.warnings.append(NO_MATCH)
+    if results.model is not None and not restricted:
+        stale = documents_on_other_models(session, results.model)
+        if stale:
+            results.warnings.append(
+                f"{stale} document{'s have' if stale != 1 else ' has'} vectors of another embedding model only and "
+                f"{'are' if stale != 1 else 'is'} found by words, not meaning: run `docmill queue run-all embed` "
+                f"to embed {'them' if stale != 1 else 'it'} with {results.model}"
+            )
+    if results.not_embedded and mode != "fulltext":
+        results.warnings.append(
+            f"{results.not_embedded} document{'s are' if results.not_embedded != 1 else ' is'} still being embedded "
+            "(found by their words, not yet by meaning); results may change"
+        )
     return results
+
+
+NO_MATCH = (
+    "no match: no document contains these words, and none is close enough in meaning; "
+    "try other or fewer words, or full-text mode for exact terms"
+)
+
+
+def _not_embedded(session: Session, matched: list[int], results: SearchResults) -> set[int]:
+    """Counts documents waiting for their vectors (an active embed row) into `results`; returns the matched
+    ones among them."""
+    row = session.execute(
+        sa.text(
+            "SELECT count(*) AS waiting, "
+            "coalesce(array_agg(q.document_id) FILTER (WHERE q.document_id = ANY(:ids)), '{}') AS matched "
+            "FROM processing_queue q JOIN documents d ON d.id = q.document_id AND d.deleted_at IS NULL "
+            "WHERE q.stage = 'embed' AND q.status IN ('pending', 'processing')"
+        ),
+        {"ids": matched},
+    ).one()
+    waiting = set(row.matched)
+    results.not_embedded = int(row.waiting)
+    results.matching_not_embedded = len(waiting)
+    return waiting
+
+
+def _query_vector(
+    query: str, query_vector: np.ndarray | None, settings: Settings, results: SearchResults
+) -> np.ndarray | None:
+    """The query's vector and its relevance floor (into `results`); None when the model is unavailable."""
+    from docmill.ai.embeddings import get_embedder
+
+    try:
+        embedder = get_embedder(settings)
+        results.model = embedder.model_name
+        if query_vector is None:
+            started = time.perf_counter()
+            query_vector = embedder.embed_query(query)
+            results.timings_ms["embed_query"] = (time.perf_counter() - started) * 1000
+    except DocmillError as exc:
+        log.warning("vector search skipped: %s", exc)
+        results.warnings.append(f"semantic search unavailable, full-text results only: {exc}")
+        results.model = None
+        return None
+    try:
+        results.min_similarity = query_floor(settings, embedder, query_vector)
+    except Exception as exc:  # the anchors need the model; a backend that fails here fails the search too
+        log.warning("relevance floor unavailable: %s", exc)
+    return query_vector
+
+
+def _hybrid(
+    session: Session,
+    query: str,
+    vector: np.ndarray,
+    join: str,
+    params: dict[str, Any],
+    depth: int,
+    results: SearchResults,
+) -> None:
+    """Both searches, their fusion and the page in one statement (docmill.search.fused)."""
+    assert results.model is not None
+    started = time.perf_counter()
+    ef = max(EF_SEARCH_MIN, min(depth, 1000))
+    session.execute(
+        sa.text("SELECT set_config('hnsw.ef_search', :ef, true), set_config('hnsw.iterative_scan', :scan, true)"),
+        {"ef": str(ef), "scan": "relaxed_order" if join else "off"},
+    )
+    rows = hybrid_rows(
+        session,
+        query,
+        vector,
+        results.model,
+        join,
+        params,
+        depth=depth,
+        cap=MAX_RANKED_MATCHES,
+        k=RRF_K,
+        min_similarity=results.min_similarity,
+        limit=results.limit,
+        offset=results.offset,
+    )
+    results.timings_ms["fused"] = (time.perf_counter() - started) * 1000
+    terms = highlight_terms(query)
+    for r in rows:
+        snippet, _ = make_snippet(r.text, terms)
+        results.hits.append(
+            SearchHit(
+                document_id=r.document_id,
+                title=r.title or r.original_name or f"document {r.document_id}",
+                original_name=r.original_name,
+                score=round(float(r.score), 6),
+                snippet=snippet,
+                category=r.category,
+                kind=r.kind,
+                media_type=r.media_type,
+                source=r.source,
+                chunk_id=r.chunk_id,
+                heading=r.heading,
+                created_at=r.created_at,
+                published_at=r.published_at,
+                matched=[n for n, on in (("fulltext", r.in_fulltext), ("vector", r.in_vector)) if on],
+                embedded=not r.waiting,
+            )
+        )
+    if rows:
+        results.total = int(rows[0].total)
+        results.matching_not_embedded = int(rows[0].total_waiting)
+        results.not_embedded = int(rows[0].all_waiting)
+    else:
+        _not_embedded(session, [], results)
 
 
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="search-vector")
@@ -344,8 +513,12 @@ def _vector_search(
         log.warning("vector search skipped: %s", exc)
         results.warnings.append(f"semantic search unavailable, full-text results only: {exc}")
         return []
+    try:
+        results.min_similarity = query_floor(settings, embedder, query_vector)
+    except Exception as exc:  # the anchors need the model; a backend that fails here fails the search below too
+        log.warning("relevance floor unavailable: %s", exc)
     started = time.perf_counter()
-    found = vector_candidates(session, query_vector, results.model, join, params, depth)
+    found = vector_candidates(session, query_vector, results.model, join, params, depth, results.min_similarity)
     results.timings_ms["vector"] = (time.perf_counter() - started) * 1000
     return found
 

@@ -1,127 +1,126 @@
-"""The embed stage: Markdown-structured chunks, their full-text tokens and their vectors.
+"""The embed stage: vectors for the chunks the index stage wrote.
 
-The document's chunks for the current embedding model are replaced as a whole, so running the stage twice
-leaves one set; chunks of other models stay until those models are used again (vectors never mix). Each
-chunk is embedded with its document title and heading path in front, which places it in context. Past
-`DOCMILL_EMBED_MAX_CHUNKS` chunks are stored without a vector: found by full text only.
+- Chunks of the configured model without a vector get one (the first `DOCMILL_EMBED_MAX_CHUNKS` of a
+  document; later ones stay found by full text only). Chunks are never rewritten, so their ids stay.
+- Chunks only of another model (the configured model changed; `docmill queue run-all embed`): each is
+  copied under the new model with its new vector, and the old model's rows go in the same transaction, so
+  the document keeps its old vectors until the new ones are in.
+- No chunks at all (a document queued for embed without having gone through index, such as one queued
+  before the index stage existed): embed chunks the text itself, as index would.
+
+Each chunk is embedded with its document title and heading path in front, which places it in context.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from docmill.ai.chunking import TextChunk, chunk_markdown
 from docmill.ai.embeddings import get_embedder
 from docmill.config import Settings
 from docmill.db.urls import to_libpq
 from docmill.models import Document
-from docmill.search.service import vector_literal
-from docmill.search.tokens import tsvector_literal
+from docmill.search.chunks import (
+    NewChunk,
+    StoredChunk,
+    by_model,
+    copy_to_model,
+    document_chunks,
+    index_chunks,
+    replace_model_chunks,
+    set_vectors,
+)
 from docmill.search.vector_index import ensure_vector_index
 from docmill.stages.base import StageContext, StageHandler, ai_text
 
 NO_TEXT = "skipped: no text"
 
 
+class EmbedAction(StrEnum):
+    FILL = "fill"  # vectors for the model's existing chunks
+    SWITCH = "switch"  # copy another model's chunks under this model
+    BUILD = "build"  # no chunks yet: chunk the text here
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class ChunkInput:
+    chunk_id: int | None  # None for BUILD (the chunk does not exist yet)
+    ordinal: int
+    text: str  # what the model reads; "" for a chunk past the limit (no vector)
+
+
 @dataclass(frozen=True)
 class EmbedPayload:
     document_id: int
-    title: str | None
-    text: str
+    action: EmbedAction
+    model: str
+    inputs: list[ChunkInput]
     settings: Settings
     database_url: str
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    ordinal: int
-    heading: str | None
-    text: str
-    tsv: str
-    embedding: np.ndarray | None
+    built: list[NewChunk] = field(default_factory=list)  # BUILD: the chunks to insert
+    source_model: str | None = None
 
 
 @dataclass(frozen=True)
 class EmbedResult:
-    model: str
-    chunks: list[ChunkRow]
+    payload: EmbedPayload
+    vectors: list[np.ndarray | None]
     note: str
 
 
-def embedding_input(title: str | None, chunk: TextChunk) -> str:
+def embedding_input(title: str | None, heading: str | None, text: str) -> str:
     """What the model reads for a chunk: its context (title, heading path) and its text."""
-    context = " > ".join(p for p in (title, chunk.heading) if p)
-    return f"{context}\n{chunk.text}" if context else chunk.text
+    context = " > ".join(p for p in (title, heading) if p)
+    return f"{context}\n{text}" if context else text
 
 
-def chunk_inputs(title: str | None, text: str, settings: Settings) -> tuple[list[TextChunk], list[str]]:
+def chunk_inputs(title: str | None, text: str, settings: Settings) -> tuple[list[NewChunk], list[str]]:
     """A document's chunks, and what the model reads for those that get a vector."""
-    chunks = chunk_markdown(text)
-    return chunks, [embedding_input(title, c) for c in chunks[: max(0, settings.embed_max_chunks)]]
+    chunks = index_chunks(title, text)
+    limit = max(0, settings.embed_max_chunks)
+    return chunks, [embedding_input(title, c.heading, c.text) for c in chunks[:limit]]
 
 
-def build_chunks(title: str | None, text: str, settings: Settings, vectors: np.ndarray | None = None) -> EmbedResult:
-    """A document's chunk rows; `vectors` are its chunks' embeddings when the caller already computed them."""
-    embedder = get_embedder(settings)
-    chunks, inputs = chunk_inputs(title, text, settings)
-    if vectors is None:
-        vectors = embedder.embed_passages(inputs)
-    rows = [
-        ChunkRow(
-            ordinal=c.ordinal,
-            heading=c.heading,
-            text=c.text,
-            tsv=tsvector_literal([(title or "", "A"), (c.heading or "", "B"), (c.text, "D")]),
-            embedding=vectors[i] if i < len(vectors) else None,
-        )
-        for i, c in enumerate(chunks)
-    ]
-    note = f"{len(rows)} chunks, {embedder.model_name}"
-    if len(chunks) > len(inputs):
-        note += f"; {len(chunks) - len(inputs)} beyond DOCMILL_EMBED_MAX_CHUNKS have no vector"
-    return EmbedResult(embedder.model_name, rows, note)
+def _inputs(
+    title: str | None, chunks: list[StoredChunk] | list[NewChunk], limit: int, *, ids: bool
+) -> list[ChunkInput]:
+    out = []
+    for i, c in enumerate(chunks):
+        text = embedding_input(title, c.heading, c.text) if i < limit else ""
+        out.append(ChunkInput(c.id if ids else None, c.ordinal, text))  # type: ignore[union-attr]
+    return out
 
 
-def replace_chunks(session: Session, document_id: int, result: EmbedResult) -> None:
-    session.execute(
-        sa.text("DELETE FROM chunks WHERE document_id = :d AND model = :m"), {"d": document_id, "m": result.model}
-    )
-    if not result.chunks:
-        return
-    session.execute(
-        sa.text(
-            "INSERT INTO chunks (document_id, ordinal, heading, text, tsv, embedding, model) "
-            "VALUES (:d, :ordinal, :heading, :text, CAST(:tsv AS tsvector), CAST(:embedding AS vector), :m)"
-        ),
-        [
-            {
-                "d": document_id,
-                "m": result.model,
-                "ordinal": c.ordinal,
-                "heading": c.heading,
-                "text": c.text,
-                "tsv": c.tsv,
-                "embedding": vector_literal(c.embedding) if c.embedding is not None else None,
-            }
-            for c in result.chunks
-        ],
-    )
+def plan(
+    session: Session, document: Document, settings: Settings, model: str
+) -> tuple[EmbedAction, list[ChunkInput], list[NewChunk], str | None]:
+    """What embed has to do for a document, and the chunk texts to embed."""
+    title = document.title or document.original_name
+    limit = max(0, settings.embed_max_chunks)
+    stored = by_model(document_chunks(session, document.id))
+    if model in stored:
+        missing = [c for c in stored[model][:limit] if not c.has_vector]
+        return EmbedAction.FILL, _inputs(title, missing, limit, ids=True), [], None
+    if stored:
+        source = max(stored, key=lambda m: len(stored[m]))
+        return EmbedAction.SWITCH, _inputs(title, stored[source], limit, ids=True), [], source
+    text = ai_text(document)
+    if not text.strip():
+        return EmbedAction.NOTHING, [], [], None
+    built = index_chunks(title, text)
+    return EmbedAction.BUILD, _inputs(title, built, limit, ids=False), built, None
 
 
 class EmbedHandler(StageHandler):
     def prepare(self, ctx: StageContext, session: Session, document: Document) -> EmbedPayload:
         url = session.get_bind().url.render_as_string(hide_password=False)
-        return EmbedPayload(
-            document_id=document.id,
-            title=document.title or document.original_name,
-            text=ai_text(document),
-            settings=ctx.settings,
-            database_url=to_libpq(url),
-        )
+        model = get_embedder(ctx.settings).model_name
+        action, inputs, built, source = plan(session, document, ctx.settings, model)
+        return EmbedPayload(document.id, action, model, inputs, ctx.settings, to_libpq(url), built, source)
 
     def run(self, payload: EmbedPayload) -> EmbedResult:
         [result] = self.run_batch([payload])
@@ -136,30 +135,57 @@ class EmbedHandler(StageHandler):
             return []
         settings = payloads[0].settings
         embedder = get_embedder(settings)
-        inputs = {i: chunk_inputs(p.title, p.text, settings)[1] for i, p in enumerate(payloads) if p.text.strip()}
+        texts = [i.text for p in payloads for i in p.inputs if i.text]
         try:
-            vectors = embedder.embed_passages([text for texts in inputs.values() for text in texts])
+            vectors = iter(embedder.embed_passages(texts))
         except Exception as exc:
             return [exc] * len(payloads)
         results: list[EmbedResult | BaseException] = []
-        offset = 0
-        for i, payload in enumerate(payloads):
-            if i not in inputs:
-                results.append(EmbedResult(embedder.model_name, [], NO_TEXT))
-                continue
-            count = len(inputs[i])
-            try:
-                results.append(build_chunks(payload.title, payload.text, settings, vectors[offset : offset + count]))
-            except Exception as exc:
-                results.append(exc)
-            offset += count
-        if any(isinstance(r, EmbedResult) and any(c.embedding is not None for c in r.chunks) for r in results):
+        for payload in payloads:
+            got: list[np.ndarray | None] = [next(vectors) if i.text else None for i in payload.inputs]
+            results.append(EmbedResult(payload, got, _note(payload, got, embedder.model_name)))
+        if any(v is not None for r in results if isinstance(r, EmbedResult) for v in r.vectors):
             ensure_vector_index(payloads[0].database_url, embedder.model_name, embedder.dim)
         return results
 
     def store(self, ctx: StageContext, session: Session, document: Document, result: EmbedResult) -> str | None:
-        replace_chunks(session, document.id, result)
+        payload = result.payload
+        if payload.action is EmbedAction.FILL:
+            set_vectors(
+                session,
+                payload.model,
+                {
+                    i.chunk_id: v
+                    for i, v in zip(payload.inputs, result.vectors, strict=True)
+                    if i.chunk_id and v is not None
+                },
+            )
+        elif payload.action is EmbedAction.SWITCH:
+            copy_to_model(
+                session,
+                document.id,
+                payload.model,
+                {i.chunk_id: v for i, v in zip(payload.inputs, result.vectors, strict=True) if i.chunk_id},
+            )
+        elif payload.action is EmbedAction.BUILD:
+            replace_model_chunks(session, document.id, payload.model, payload.built, result.vectors)
         return result.note
+
+
+def _note(payload: EmbedPayload, vectors: list[np.ndarray | None], model: str) -> str:
+    count = sum(v is not None for v in vectors)
+    beyond = sum(not i.text for i in payload.inputs)
+    if payload.action is EmbedAction.NOTHING:
+        return NO_TEXT
+    if payload.action is EmbedAction.FILL:
+        note = f"{count} chunks embedded, {model}" if count else f"already embedded, {model}"
+    elif payload.action is EmbedAction.SWITCH:
+        note = f"{len(vectors)} chunks, {model} (replacing {payload.source_model})"
+    else:
+        note = f"{len(vectors)} chunks, {model}"
+    if beyond and payload.action is not EmbedAction.FILL:
+        note += f"; {beyond} beyond DOCMILL_EMBED_MAX_CHUNKS have no vector"
+    return note
 
 
 handler = EmbedHandler()

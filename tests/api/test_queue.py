@@ -50,7 +50,8 @@ def test_dashboard(api: TestClient, seeded: Seeded, database: Database) -> None:
 
     assert body["throughput"]["window_sec"] == 3600
     assert body["throughput"]["per_stage"]["extract"] == 4 and body["throughput"]["per_stage"]["markdown"] == 1
-    assert body["throughput"]["total"] == 5 and set(body["throughput"]["per_stage"]) == set(STAGE_NAMES)
+    assert body["throughput"]["per_stage"]["index"] == 1
+    assert body["throughput"]["total"] == 6 and set(body["throughput"]["per_stage"]) == set(STAGE_NAMES)
 
     (failure,) = body["recent_failures"]
     assert failure["document_id"] == seeded.broken and failure["stage"] == "extract"

@@ -83,7 +83,7 @@ def test_runner_keeps_going_past_broken_and_malformed_feeds(
 
     docs = rows(database, "SELECT feed_id, count(*) FROM documents GROUP BY feed_id")
     assert dict(docs)[ids["good"]] == 1 and dict(docs)[ids["json"]] == 2
-    queued = rows(database, "SELECT count(DISTINCT document_id) FROM processing_queue WHERE stage::text = 'embed'")
+    queued = rows(database, "SELECT count(DISTINCT document_id) FROM processing_queue WHERE stage::text = 'index'")
     assert queued[0][0] == sum(n for _, n in docs)
 
 

@@ -94,10 +94,10 @@ def test_news_documents_are_enqueued_for_summarize_and_embed(
     queue = rows(
         database, "SELECT document_id, stage::text, status::text FROM processing_queue ORDER BY document_id, stage"
     )
-    assert sorted(queue) == sorted((d, s, "pending") for d in doc_ids for s in ("summarize", "embed"))
+    assert sorted(queue) == sorted((d, "index", "pending") for d in doc_ids), "articles enter at index"
 
     fetch_feed(database, settings, feed_id, fetcher=fetcher)
-    assert count(database, "processing_queue") == 4
+    assert count(database, "processing_queue") == 2
 
 
 def test_same_article_in_two_feeds_is_one_document(
@@ -144,7 +144,7 @@ def test_same_article_in_two_feeds_is_one_document(
     assert doc_feed == feeds[0]
     items = rows(database, "SELECT feed_id, document_id FROM feed_items ORDER BY feed_id")
     assert items == [(f, doc_id) for f in feeds]
-    assert count(database, "processing_queue") == 2  # summarize + embed, once
+    assert count(database, "processing_queue") == 1  # index, once (summarize and embed follow it)
 
 
 def test_entry_without_content_fetches_the_page(

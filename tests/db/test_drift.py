@@ -42,15 +42,15 @@ def test_db_check_passes_at_head(db_url: str) -> None:
 
 
 def test_database_missing_registry_stages_is_reported_by_name(empty_url: str) -> None:
-    upgrade(empty_url, "0001")  # before preview and thumbnail were added
+    upgrade(empty_url, "0001")  # before index, preview and thumbnail were added
     report = check_schema(empty_url)
-    assert report.missing_stages == ["preview", "thumbnail"]
+    assert report.missing_stages == ["index", "preview", "thumbnail"]
     assert report.extra_stages == []
     result = run_cli("db", "check", url=empty_url)
     assert result.returncode == 1
-    assert "lacks stages the code declares: preview, thumbnail" in result.stdout
+    assert "lacks stages the code declares: index, preview, thumbnail" in result.stdout
     assert "docmill migrate" in result.stdout
-    with pytest.raises(SchemaDriftError, match="preview, thumbnail"):
+    with pytest.raises(SchemaDriftError, match="index, preview, thumbnail"):
         require_compatible_schema(empty_url)
 
 

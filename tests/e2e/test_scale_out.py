@@ -42,7 +42,7 @@ def test_three_workers_process_every_stage_once_per_document(cluster: Cluster, t
     assert duplicated == {}, f"stages that ran more than once: {list(duplicated.items())[:5]}"
     not_completed = {pair: s for pair, s in runs.items() if s != ["completed"]}
     assert not_completed == {}, list(not_completed.items())[:5]
-    assert len(rows) == DOCUMENTS * 5  # text: extract, markdown, classify, summarize, embed
+    assert len(rows) == DOCUMENTS * 6  # text: extract, markdown, index, classify, summarize, embed
     # each document's outputs exist once
     assert cluster.query("SELECT count(*) FROM documents WHERE markdown IS NULL OR summary IS NULL")[0][0] == 0
     chunk_dups = cluster.query(

@@ -205,7 +205,8 @@ def test_run_missing_and_run_all_only_reach_documents_that_reached_the_stage(dat
     with database.connect() as conn:
         queue.enqueue_stage(conn, converted, "markdown")
         jobs = queue.claim(conn, "markdown", 1, "w", 30)
-        queue.complete(conn, jobs, "w")  # chains classify, summarize, embed
+        queue.complete(conn, jobs, "w")  # chains index
+        queue.complete(conn, queue.claim(conn, "index", 1, "w", 30), "w")  # chains classify, summarize, embed
         embed_jobs = queue.claim(conn, "embed", 10, "w", 30)
         queue.complete(conn, embed_jobs, "w")
         conn.commit()

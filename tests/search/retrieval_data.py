@@ -322,3 +322,60 @@ KOREAN_BIGRAM_TERMS: list[tuple[str, str]] = [
     ("계단", "ko_earthquake"),
     ("원두", "ko_coffee"),
 ]
+
+# More queries over the same documents, for the embedding-model comparison (bench/embed_models.py and
+# tests/search/test_model_choice.py): every group at least 20 queries, cross-language in both directions.
+MORE_KOREAN_QUERIES: list[tuple[str, str]] = [
+    ("탄소 중립 정책", "ko_climate"),
+    ("고대역폭 메모리 수요", "ko_semiconductor"),
+    ("커피 물 온도는 몇 도", "ko_coffee"),
+    ("페트병 버리는 법", "ko_recycle"),
+    ("분산 투자와 배당주", "ko_stock"),
+    ("겨울 산에 갈 때 챙길 것", "ko_hiking"),
+    ("청첩장은 언제 보내나", "ko_wedding"),
+    ("고객 정보 유출 신고", "ko_privacy"),
+    ("역전 홈런으로 우승", "ko_baseball"),
+    ("패키지 버전 충돌 피하기", "ko_python"),
+]
+
+MORE_ENGLISH_QUERIES: list[tuple[str, str]] = [
+    ("magma chamber pressure", "en_volcano"),
+    ("opening moves in chess", "en_chess"),
+    ("wet food keeps cats hydrated", "en_cat"),
+    ("fast charging an EV on a road trip", "en_ev"),
+    ("Louis Armstrong and New Orleans", "en_jazz"),
+    ("one-page CV with numbers", "en_resume"),
+    ("casting on stitches for a scarf", "en_knitting"),
+    ("third-quarter revenue against target", "en_meeting"),
+    ("how much sun do tomato plants need", "en_gardening"),
+    ("mites and pesticides killing hives", "en_bees"),
+]
+
+MORE_CROSS_QUERIES: list[tuple[str, str]] = [
+    ("쿠버네티스 파드 배포", "en_kubernetes"),
+    ("마라톤 훈련 계획", "en_marathon"),
+    ("주택 담보 대출 갈아타기", "en_mortgage"),
+    ("광합성 원리", "en_photosynthesis"),
+    ("지붕 태양광 패널 설치", "en_solar"),
+    ("로마 제국의 멸망", "en_roman"),
+    ("피싱 메일 구별법", "en_cybersecurity"),
+    ("화산 폭발", "en_volcano"),
+    ("아폴로 달 착륙", "en_moon"),
+    ("전기차 충전", "en_ev"),
+    ("jeonse deposit protection when renting", "ko_rent"),
+    ("blood sugar diet for diabetics", "ko_diabetes"),
+    ("year-end tax settlement medical expenses", "ko_tax"),
+    ("potty training a puppy", "ko_dog"),
+    ("what to do in an earthquake", "ko_earthquake"),
+    ("hand drip coffee brewing", "ko_coffee"),
+    ("cannot fall asleep at night", "ko_sleep"),
+    ("when to change engine oil", "ko_car"),
+    ("winter hiking gear", "ko_hiking"),
+    ("wedding preparation checklist", "ko_wedding"),
+]
+
+ALL_GROUPS: dict[str, list[tuple[str, str]]] = {
+    "korean": KOREAN_QUERIES + MORE_KOREAN_QUERIES,
+    "english": ENGLISH_QUERIES + MORE_ENGLISH_QUERIES,
+    "cross": CROSS_QUERIES + MORE_CROSS_QUERIES,
+}

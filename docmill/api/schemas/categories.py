@@ -38,4 +38,15 @@ class CategoryCreate(BaseModel):
 
 
 class CategoryUpdate(BaseModel):
-    description: str | None = Field(max_length=2000, pattern=NO_NUL)
+    description: str | None = Field(
+        default=None, max_length=2000, pattern=NO_NUL, description="Left as is when absent."
+    )
+    path: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        pattern=NO_NUL,
+        description="A new path renames or moves the category with its subcategories; documents without a "
+        "placement get new suggestions.",
+        examples=["Finance/Bills"],
+    )

@@ -24,6 +24,7 @@ class SearchHit(BaseModel):
     created_at: datetime
     published_at: datetime | None
     matched: list[MatchSource] = Field(description="Which searches found it.")
+    embedded: bool = Field(description="False while the document waits for its vectors: found by its words only.")
 
 
 class SearchResponse(BaseModel):
@@ -35,4 +36,11 @@ class SearchResponse(BaseModel):
     mode: Literal["hybrid", "fulltext", "vector"]
     model: str | None = Field(description="Embedding model of the vector search, if it ran.")
     warnings: list[str]
+    no_match: bool = Field(
+        description="True when no document contains the words and none is close enough in meaning (the relevance "
+        "floor); the warnings say so."
+    )
+    not_embedded: int = Field(description="Documents still waiting for their vectors (found by full text until then).")
+    matching_not_embedded: int = Field(description="Of the documents this query matched, those not yet embedded.")
+    min_similarity: float | None = Field(description="The relevance floor vector candidates had to reach, if any.")
     timings_ms: dict[str, float]

@@ -642,7 +642,7 @@ export interface paths {
         delete: operations["delete_api_categories__category_id__delete"];
         options?: never;
         head?: never;
-        /** Change a category's description */
+        /** Change a category's description, or rename or move it */
         patch: operations["update_api_categories__category_id__patch"];
         trace?: never;
     };
@@ -1354,8 +1354,17 @@ export interface components {
         };
         /** CategoryUpdate */
         CategoryUpdate: {
-            /** Description */
-            description: string | null;
+            /**
+             * Description
+             * @description Left as is when absent.
+             */
+            description?: string | null;
+            /**
+             * Path
+             * @description A new path renames or moves the category with its subcategories; documents without a placement get new suggestions.
+             * @example Finance/Bills
+             */
+            path?: string | null;
         };
         /** ConfigEntry */
         ConfigEntry: {
@@ -2828,7 +2837,7 @@ export interface components {
          * @description Every registry stage; mirrors the database enum process_stage.
          * @enum {string}
          */
-        ProcessStage: "extract" | "markdown" | "stt" | "classify" | "summarize" | "embed" | "preview" | "thumbnail";
+        ProcessStage: "extract" | "markdown" | "stt" | "index" | "classify" | "summarize" | "embed" | "preview" | "thumbnail";
         /**
          * PublicReadiness
          * @description What /ready tells anyone: ready or not, and why in a few words (no version, URLs or paths).
@@ -2945,6 +2954,11 @@ export interface components {
              * @description Which searches found it.
              */
             matched: ("fulltext" | "vector")[];
+            /**
+             * Embedded
+             * @description False while the document waits for its vectors: found by its words only.
+             */
+            embedded: boolean;
         };
         /** SearchResponse */
         SearchResponse: {
@@ -2973,6 +2987,26 @@ export interface components {
             model: string | null;
             /** Warnings */
             warnings: string[];
+            /**
+             * No Match
+             * @description True when no document contains the words and none is close enough in meaning (the relevance floor); the warnings say so.
+             */
+            no_match: boolean;
+            /**
+             * Not Embedded
+             * @description Documents still waiting for their vectors (found by full text until then).
+             */
+            not_embedded: number;
+            /**
+             * Matching Not Embedded
+             * @description Of the documents this query matched, those not yet embedded.
+             */
+            matching_not_embedded: number;
+            /**
+             * Min Similarity
+             * @description The relevance floor vector candidates had to reach, if any.
+             */
+            min_similarity: number | null;
             /** Timings Ms */
             timings_ms: {
                 [key: string]: number;
@@ -6182,7 +6216,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Invalid request */
+            /** @description The new path is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid path */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9096,7 +9139,7 @@ export const pageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["view", "edit"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
 export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
-export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "classify", "summarize", "embed", "preview", "thumbnail"];
+export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "index", "classify", "summarize", "embed", "preview", "thumbnail"];
 export const queueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueStatus"]> = ["pending", "processing", "completed", "failed"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "member"];
 export const searchHitMatchedValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchHit"]["matched"]> = ["fulltext", "vector"];
