@@ -136,6 +136,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/groups/{group_id}/members/{user_id}"): Case(Policy.ADMIN, 200),
     ("GET", "/api/audit"): Case(Policy.ADMIN, 200),
     ("GET", "/api/audit/export.csv"): Case(Policy.ADMIN, 200),
+    ("GET", "/api/dashboard/history"): Case(Policy.AUTH, 200, query="?window=1h"),
+    ("PUT", "/api/account/language"): Case(Policy.AUTH, 200, lambda: {"language": "ko"}),
+    ("GET", "/api/admin/overview"): Case(Policy.ADMIN, 200),
+    ("POST", "/api/admin/llm/test"): Case(Policy.ADMIN, ANY),
 }
 
 PERSONAS = ("anonymous", "stranger", "viewer", "editor", "owner", "admin")

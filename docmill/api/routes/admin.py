@@ -8,22 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 
-from docmill.api.deps import CurrentUser, settings_dep
+from docmill.api.deps import require_admin, settings_dep
 from docmill.api.errors import error_doc
 from docmill.api.schemas.admin import AdminOverview, LlmTest
 from docmill.api.services import admin as service
 from docmill.api.services.readiness import readiness
 from docmill.config import Settings
 from docmill.db.engine import get_database
-from docmill.errors import Forbidden
-
-
-def require_admin(user: CurrentUser) -> None:
-    if not user.is_admin:
-        raise Forbidden(
-            "the admin area is for admins", "ask an admin to change the server's settings", code="admin_only"
-        )
-
 
 router = APIRouter(
     prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)], responses={403: error_doc("Not an admin")}
