@@ -37,9 +37,8 @@ from docmill.library.service import (
 )
 from docmill.models import Category, Document
 from docmill.search.service import vector_literal
-from docmill.stages.base import StageContext, StageHandler, ai_text
+from docmill.stages.base import NO_TEXT, StageContext, StageHandler, ai_text
 
-NO_TEXT = "skipped: no text"
 EXISTING_TAGS = 300
 EMBED_CHARS = 2000  # the start of the document represents it (e5 reads 512 tokens anyway)
 AI_SUMMARY_SENTENCES = 2

@@ -34,9 +34,7 @@ from docmill.search.chunks import (
     set_vectors,
 )
 from docmill.search.vector_index import ensure_vector_index
-from docmill.stages.base import StageContext, StageHandler, ai_text
-
-NO_TEXT = "skipped: no text"
+from docmill.stages.base import NO_TEXT, StageContext, StageHandler, ai_text
 
 
 class EmbedAction(StrEnum):

@@ -14,9 +14,7 @@ from sqlalchemy.orm import Session
 from docmill.ai.embeddings import get_embedder
 from docmill.models import Document
 from docmill.search.chunks import NewChunk, index_chunks, write_index
-from docmill.stages.base import StageContext, StageHandler, ai_text
-
-NO_TEXT = "skipped: no text"
+from docmill.stages.base import NO_TEXT, StageContext, StageHandler, ai_text
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ from docmill.ai.llm_tasks import summarize_with_llm
 from docmill.ai.summarizer import extractive_summary
 from docmill.config import Settings
 from docmill.models import Document
-from docmill.stages.base import StageContext, StageHandler, ai_text
-
-NO_TEXT = "skipped: no text"
+from docmill.stages.base import NO_TEXT, StageContext, StageHandler, ai_text
 
 
 @dataclass(frozen=True)

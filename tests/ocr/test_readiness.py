@@ -13,6 +13,7 @@ from docmill.config import Settings, reset_settings_cache
 from docmill.db.engine import Database
 from docmill.ingest.service import ingest_path
 from docmill.ocr import languages
+from tests.api.conftest import make_account
 from tests.helpers import run_worker_until_idle
 from tests.ocr import scans
 from tests.stages.conftest import queue_rows
@@ -31,15 +32,16 @@ def test_languages_parse_and_name_their_packages() -> None:
 def test_ready_and_ocr_check_name_the_missing_package(
     settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    headers = make_account(database).headers  # the detail of /ready is for signed-in users
     with TestClient(create_app()) as client:
-        body = client.get("/ready").json()
+        body = client.get("/api/system/ready", headers=headers).json()
         assert body["ready"] is True and body["ocr"]["ok"] and body["ocr"]["languages"] == ["kor", "eng"]
     monkeypatch.setenv("DOCMILL_OCR_LANGUAGES", "kor+eng+zzz")
     reset_settings_cache()
     with TestClient(create_app()) as client:
-        response = client.get("/ready")
-        assert response.status_code == 503
-        ocr = response.json()["ocr"]
+        public = client.get("/ready")
+        assert public.status_code == 503 and public.json()["ready"] is False
+        ocr = client.get("/api/system/ready", headers=headers).json()["ocr"]
         assert ocr["ok"] is False and ocr["missing"] == ["zzz"]
         assert any("apt-get install tesseract-ocr-zzz" in p for p in ocr["problems"]), ocr
     result = CliRunner().invoke(cli, ["ocr", "check"])
@@ -47,7 +49,7 @@ def test_ready_and_ocr_check_name_the_missing_package(
     monkeypatch.setenv("DOCMILL_OCR_LANGUAGES", "none")
     reset_settings_cache()
     with TestClient(create_app()) as client:
-        body = client.get("/ready").json()
+        body = client.get("/api/system/ready", headers=headers).json()
         assert body["ready"] is True and body["ocr"]["enabled"] is False
 
 

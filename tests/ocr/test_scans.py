@@ -27,7 +27,7 @@ from tests.stages.conftest import document_rows, page_rows, queue_rows
 if TYPE_CHECKING:
     from tests.pg import TestServer
 
-STAGES = ["extract", "markdown", "thumbnail", "preview", "embed"]
+STAGES = ["extract", "markdown", "thumbnail", "preview", "index", "embed"]
 MAX_CER = {"en": 0.05, "ko": 0.15}
 MIXED_TEXT = ["Minutes of the board meeting", "The text layer of this page is born digital.", "Item 7: budget 2025"]
 

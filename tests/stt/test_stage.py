@@ -27,7 +27,7 @@ from tests.helpers import run_worker_until_idle, wait_for
 from tests.stt.conftest import SttProcess, free_port
 from tests.stt.wer import normalise
 
-AI_STAGES = ["classify", "summarize", "embed"]
+AI_STAGES = ["index", "classify", "summarize", "embed"]
 
 
 def add_media_document(database: Database, settings: Settings, path: Path, kind: str, media_type: str) -> int:
@@ -113,8 +113,7 @@ def test_video_goes_through_the_pipeline(
 
     rows = queue_rows(database, doc_id)
     assert rows["stt"][0] == "completed"
-    for stage in ("classify", "summarize", "embed"):
-        assert rows[stage][0] == "pending", rows
+    assert rows["index"][0] == "pending", rows  # the transcript is indexed next, then the AI stages run
     assert queue_rows(database, silent_id)["stt"][0] == "completed"
 
 
