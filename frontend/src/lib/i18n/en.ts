@@ -408,7 +408,6 @@ export const en = {
 	"admin.sourcesHint": "News feeds and mailboxes bring documents in on a schedule.",
 	"admin.openSources": "Manage feeds and mail accounts",
 	"admin.users": "Users and groups",
-	"admin.usersSoon": "User and group management will appear here.",
 	"admin.models": "Models in use",
 	"admin.modelKind": "Kind",
 	"admin.backend": "Backend",
@@ -653,6 +652,18 @@ export const en = {
 	"trash.open": "open it",
 	"audit.actionName": "{action, select, login {log in} login_failed {failed log in} logout {log out} upload {upload} download {download} edit {edit} share {share} unshare {unshare} delete {delete} restore {restore} purge {delete forever} suggestion_accept {suggestion accepted} suggestion_reject {suggestion rejected} queue {queue} feed {feed} mail {mail} user {user} group {group} token {token} password {password} other {{action}}}",
 	"audit.target": "{type, select, document {document} user {user} group {group} token {token} feed {feed} mail {mail account} other {{type}}} {id}",
+	"settings.revokeTokens": "Also revoke my API tokens (scripts using them must get new ones)",
+	"settings.passwordChangedRevoked": "Password changed; your other sessions were logged out and your API tokens revoked.",
+	"settings.expiresDays": "Expires after (days)",
+	"settings.expiresHint": "Leave the expiry empty for a token that never expires.",
+	"settings.expires": "Expires",
+	"settings.never": "never",
+	"settings.expiredBadge": "expired",
+	"admin.usersHint": "Add users, set their roles and passwords, and gather them in groups for sharing.",
+	"admin.openUsers": "Manage users and groups",
+	"admin.audit": "Audit log",
+	"admin.auditHint": "Who did what and when: log-ins, uploads, shares, deletions; filter it and export it as CSV.",
+	"admin.openAudit": "Open the audit log",
 } as const;
 
 export type MessageKey = keyof typeof en;
