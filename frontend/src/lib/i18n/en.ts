@@ -664,6 +664,15 @@ export const en = {
 	"admin.audit": "Audit log",
 	"admin.auditHint": "Who did what and when: log-ins, uploads, shares, deletions; filter it and export it as CSV.",
 	"admin.openAudit": "Open the audit log",
+	"search.notEmbedded": "found by words only: not yet embedded",
+	"search.notEmbeddedHint": "This document waits for its vectors; until then it is found by its words, not by meaning.",
+	"search.noMatch": "No match.",
+	"search.noMatchHint": "No document contains these words, and none is close enough in meaning. Try other or fewer words, or “Exact words” for exact terms.",
+	"search.note.emptyQuery": "The query is empty: type some words.",
+	"search.note.noCategory": "No category matches “{category}”: choose another one, or clear the filter.",
+	"search.note.semanticDown": "Searching by meaning is unavailable, so these are full-text results only ({reason}). An admin can check the embedding model under Administration.",
+	"search.note.otherModel": "{n, plural, one {# document has} other {# documents have}} vectors of another embedding model only and {n, plural, one {is} other {are}} found by words, not meaning. An admin can run `docmill queue run-all embed` to embed them with {model}.",
+	"search.note.embedding": "{n, plural, one {# document is} other {# documents are}} still being embedded: found by their words, not yet by meaning. Results may change.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -665,4 +665,13 @@ export const ko: Record<MessageKey, string> = {
 	"admin.audit": "감사 로그",
 	"admin.auditHint": "누가 언제 무엇을 했는지: 로그인, 업로드, 공유, 삭제. 필터링하고 CSV로 내보낼 수 있습니다.",
 	"admin.openAudit": "감사 로그 열기",
+	"search.notEmbedded": "단어로만 찾음: 아직 임베딩 전",
+	"search.notEmbeddedHint": "이 문서는 벡터를 기다리는 중입니다. 그때까지는 의미가 아니라 단어로만 찾습니다.",
+	"search.noMatch": "일치하는 문서가 없습니다.",
+	"search.noMatchHint": "이 단어를 담은 문서가 없고, 의미가 충분히 가까운 문서도 없습니다. 다른 단어나 더 적은 단어로 찾거나, 정확한 용어는 “정확한 단어”로 찾아 보세요.",
+	"search.note.emptyQuery": "검색어가 비어 있습니다. 단어를 입력하세요.",
+	"search.note.noCategory": "“{category}”에 해당하는 분류가 없습니다. 다른 분류를 고르거나 필터를 지우세요.",
+	"search.note.semanticDown": "의미 검색을 쓸 수 없어 전문 검색 결과만 보여 줍니다 ({reason}). 관리자는 관리 화면에서 임베딩 모델을 확인할 수 있습니다.",
+	"search.note.otherModel": "문서 {n}개는 다른 임베딩 모델의 벡터만 있어 의미가 아니라 단어로만 찾습니다. 관리자가 `docmill queue run-all embed`를 실행하면 {model}(으)로 다시 임베딩합니다.",
+	"search.note.embedding": "문서 {n}개는 아직 임베딩 중이라 의미가 아니라 단어로만 찾습니다. 결과가 바뀔 수 있습니다.",
 };
