@@ -673,6 +673,11 @@ export const en = {
 	"search.note.semanticDown": "Searching by meaning is unavailable, so these are full-text results only ({reason}). An admin can check the embedding model under Administration.",
 	"search.note.otherModel": "{n, plural, one {# document has} other {# documents have}} vectors of another embedding model only and {n, plural, one {is} other {are}} found by words, not meaning. An admin can run `docmill queue run-all embed` to embed them with {model}.",
 	"search.note.embedding": "{n, plural, one {# document is} other {# documents are}} still being embedded: found by their words, not yet by meaning. Results may change.",
+	"library.move": "Rename or move",
+	"library.movePath": "New path for {path}",
+	"library.moveHint": "Subcategories move along; documents without a placement get new suggestions.",
+	"library.moved": "“{old}” is now “{path}”.",
+	"library.moveSave": "Move",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -674,4 +674,9 @@ export const ko: Record<MessageKey, string> = {
 	"search.note.semanticDown": "의미 검색을 쓸 수 없어 전문 검색 결과만 보여 줍니다 ({reason}). 관리자는 관리 화면에서 임베딩 모델을 확인할 수 있습니다.",
 	"search.note.otherModel": "문서 {n}개는 다른 임베딩 모델의 벡터만 있어 의미가 아니라 단어로만 찾습니다. 관리자가 `docmill queue run-all embed`를 실행하면 {model}(으)로 다시 임베딩합니다.",
 	"search.note.embedding": "문서 {n}개는 아직 임베딩 중이라 의미가 아니라 단어로만 찾습니다. 결과가 바뀔 수 있습니다.",
+	"library.move": "이름 바꾸기/이동",
+	"library.movePath": "{path}의 새 경로",
+	"library.moveHint": "하위 분류도 함께 옮겨집니다. 아직 분류되지 않은 문서는 새 제안을 받습니다.",
+	"library.moved": "“{old}”이(가) 이제 “{path}”입니다.",
+	"library.moveSave": "이동",
 };
