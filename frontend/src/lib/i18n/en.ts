@@ -678,6 +678,9 @@ export const en = {
 	"library.moveHint": "Subcategories move along; documents without a placement get new suggestions.",
 	"library.moved": "“{old}” is now “{path}”.",
 	"library.moveSave": "Move",
+	"error.group_exists": "A group of that name exists already: pick another name, or add members to the existing group.",
+	"error.share_with_owner": "That user owns the document already: share it with someone else.",
+	"error.not_in_trash": "The document is not in the trash: delete it first, then delete it forever.",
 } as const;
 
 export type MessageKey = keyof typeof en;

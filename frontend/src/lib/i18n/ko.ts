@@ -679,4 +679,7 @@ export const ko: Record<MessageKey, string> = {
 	"library.moveHint": "하위 분류도 함께 옮겨집니다. 아직 분류되지 않은 문서는 새 제안을 받습니다.",
 	"library.moved": "“{old}”이(가) 이제 “{path}”입니다.",
 	"library.moveSave": "이동",
+	"error.group_exists": "같은 이름의 그룹이 이미 있습니다. 다른 이름을 고르거나 기존 그룹에 구성원을 추가하세요.",
+	"error.share_with_owner": "그 사용자가 이미 문서의 소유자입니다. 다른 사람과 공유하세요.",
+	"error.not_in_trash": "문서가 휴지통에 없습니다. 먼저 삭제한 다음 영구 삭제하세요.",
 };
