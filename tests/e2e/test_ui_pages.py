@@ -22,6 +22,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request, expect, sync_play
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.models import Document
+from docmill.search.tokens import tsvector_literal
 from tests.e2e.test_ui import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.ui_stack import ADMIN_PASSWORD, ADMIN_USER, REPO, STATIC_INDEX, FeedServer, Stack, stack_env
 
@@ -445,3 +446,41 @@ def test_account_tokens_and_moving_a_category(stack: Stack, database: Database, 
         assert watched.take() == []
     finally:
         context.close()
+
+
+def test_search_says_what_is_not_yet_embedded(stack: Stack, database: Database, chromium: PwBrowser) -> None:
+    """A hit whose document still waits for its vectors is marked as found by words only, in both languages."""
+    seeded = seed(database)
+    text = "Hello team, the budget meeting moves to Friday."
+    with database.transaction() as session:  # indexed for words, its embed row still pending: direct SQL seeds it
+        session.execute(
+            sa.text(
+                "INSERT INTO chunks (document_id, ordinal, heading, text, tsv, embedding, model) "
+                "VALUES (:d, 0, NULL, :t, CAST(:tsv AS tsvector), NULL, 'fulltext')"
+            ),
+            {"d": seeded.recording, "t": text, "tsv": tsvector_literal([("Team meeting", "A"), (text, "D")])},
+        )
+        session.execute(
+            sa.text(
+                "INSERT INTO processing_queue (document_id, stage, status, attempts) "
+                "VALUES (:d, CAST('embed' AS process_stage), CAST('pending' AS queue_status), 0)"
+            ),
+            {"d": seeded.recording},
+        )
+    expect.set_options(timeout=20_000)
+    for accept, badge in (("en-US", "not yet embedded"), ("ko-KR", "아직 임베딩 전")):
+        context = chromium.new_context(viewport=SIZES["desktop"], locale=accept)
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        watched = Watched(page)
+        try:
+            login(page, stack.base_url)
+            page.goto(stack.base_url + "/search?q=Friday&mode=fulltext")
+            hits = page.get_by_test_id("search-results").locator("li")
+            expect(hits).to_have_count(1)
+            expect(hits.first).to_contain_text("Team meeting")
+            expect(hits.first.get_by_test_id("not-embedded")).to_contain_text(badge)
+            expect(page.get_by_test_id("search-no-match")).to_have_count(0)
+            assert watched.take() == []
+        finally:
+            context.close()
