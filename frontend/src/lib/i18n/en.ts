@@ -681,6 +681,7 @@ export const en = {
 	"error.group_exists": "A group of that name exists already: pick another name, or add members to the existing group.",
 	"error.share_with_owner": "That user owns the document already: share it with someone else.",
 	"error.not_in_trash": "The document is not in the trash: delete it first, then delete it forever.",
+	"library.movedRequeued": "“{old}” is now “{path}”; {n, plural, one {# unfiled document gets} other {# unfiled documents get}} new suggestions.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -682,4 +682,5 @@ export const ko: Record<MessageKey, string> = {
 	"error.group_exists": "같은 이름의 그룹이 이미 있습니다. 다른 이름을 고르거나 기존 그룹에 구성원을 추가하세요.",
 	"error.share_with_owner": "그 사용자가 이미 문서의 소유자입니다. 다른 사람과 공유하세요.",
 	"error.not_in_trash": "문서가 휴지통에 없습니다. 먼저 삭제한 다음 영구 삭제하세요.",
+	"library.movedRequeued": "“{old}”이(가) 이제 “{path}”입니다. 분류되지 않은 문서 {n}개가 새 제안을 받습니다.",
 };
