@@ -22,6 +22,7 @@ from playwright.sync_api import ConsoleMessage, Page, Request, expect, sync_play
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.models import Document
+from docmill.search.tokens import tsvector_literal
 from tests.e2e.test_ui import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.ui_stack import ADMIN_PASSWORD, ADMIN_USER, REPO, STATIC_INDEX, FeedServer, Stack, stack_env
 
@@ -42,6 +43,8 @@ HEADINGS = {
         "/feeds": "Sources",
         "/settings": "Settings",
         "/admin": "Administration",
+        "/admin/users": "Users and groups",
+        "/admin/audit": "Audit log",
     },
     "ko": {
         "/": "대시보드",
@@ -51,6 +54,8 @@ HEADINGS = {
         "/feeds": "소스",
         "/settings": "설정",
         "/admin": "관리",
+        "/admin/users": "사용자와 그룹",
+        "/admin/audit": "감사 로그",
     },
 }
 
@@ -233,6 +238,10 @@ def test_every_page_in_both_languages_and_sizes(stack: Stack, database: Database
         ("/feeds", "sources"),
         ("/settings", "settings"),
         ("/admin", "admin"),
+        ("/admin/users", "admin-users"),
+        ("/admin/audit", "audit"),
+        (f"/documents/{seeded.sheet}?tab=details", "share-controls"),
+        ("/search?q=xyzzyplugh", "search-no-match"),
         ("/nope/nothing-here", "not-found"),
     ]
     for locale, accept in (("en", "en-US"), ("ko", "ko-KR")):
@@ -244,13 +253,48 @@ def test_every_page_in_both_languages_and_sizes(stack: Stack, database: Database
                 watched = Watched(context.new_page())
                 check_page(watched, stack.base_url, "/login", "login", locale, size)  # before any session
                 login(watched.page, stack.base_url)
+                if locale == "en" and size == "desktop":
+                    add_people(watched.page, stack.base_url)  # so the users page and the share picker have rows
                 watched.take()
                 for path, name in pages:
+                    if name == "share-controls":  # the sharing region of a document, loaded, with its picker
+                        open_sharing(watched.page, stack.base_url + path, locale)
                     check_page(watched, stack.base_url, path, name, locale, size)
+                    if name == "search-no-match":
+                        expect(watched.page.get_by_test_id("search-no-match")).to_contain_text(NO_MATCH[locale])
                 if size == "phone":
                     check_phone_tabs(watched.page, stack.base_url, seeded)
             finally:
                 context.close()
+
+
+NO_MATCH = {"en": "No match.", "ko": "일치하는 문서가 없습니다."}
+SHARING = {
+    "en": ("Sharing", "Share with", "Not shared with anyone."),
+    "ko": ("공유", "공유 대상", "아무와도 공유하지 않았습니다."),
+}
+MEMBER, MEMBER_PASSWORD, GROUP = "mia", "mia's long password", "family"
+
+
+def csrf(page: Page, base: str) -> dict[str, str]:
+    return {"X-CSRF-Token": page.request.get(f"{base}/api/session/me").json()["csrf_token"]}
+
+
+def add_people(page: Page, base: str) -> None:
+    headers = csrf(page, base)
+    body = {"username": MEMBER, "password": MEMBER_PASSWORD, "role": "member"}
+    for url, data in ((f"{base}/api/users", body), (f"{base}/api/groups", {"name": GROUP, "members": [MEMBER]})):
+        answer = page.request.post(url, data=data, headers=headers)
+        assert answer.status == 201, answer.text()
+
+
+def open_sharing(page: Page, url: str, locale: str) -> None:
+    """The sharing region on a document's Details tab, in the page's language, its picker listing the member."""
+    title, share_with, nobody = SHARING[locale]
+    page.goto(url)
+    sharing = page.get_by_role("region", name=title)
+    expect(sharing).to_contain_text(nobody)
+    expect(sharing.get_by_label(share_with).locator(f"option[value='user:{MEMBER}']")).to_be_attached()
 
 
 def check_phone_tabs(page: Page, base: str, seeded: Seeded) -> None:
@@ -353,3 +397,90 @@ def test_the_defects_a_new_user_hit(stack: Stack, database: Database, chromium: 
         assert watched.take() == []
     finally:
         context.close()
+
+
+def test_account_tokens_and_moving_a_category(stack: Stack, database: Database, chromium: PwBrowser) -> None:
+    """perms' account features live in /settings (revoking one's tokens with a new password, on by default;
+    tokens that expire), /account leads there, /admin links to users and the audit log, and an admin renames
+    a category in the library; in Korean, with no console error."""
+    expect.set_options(timeout=20_000)
+    context = chromium.new_context(viewport=SIZES["desktop"], locale="ko-KR")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    watched = Watched(page)
+    base = stack.base_url
+    try:
+        login(page, base)
+
+        page.goto(base + "/account")
+        expect(page).to_have_url(re.compile(r"/settings$"))
+        expect(page.locator("h1")).to_have_text("설정")
+        expect(page.get_by_test_id("revoke-tokens")).to_be_checked()
+        page.get_by_label("토큰 이름").fill("backup script")
+        page.get_by_test_id("token-days").fill("30")
+        page.get_by_role("button", name="토큰 만들기").click()
+        expect(page.get_by_test_id("new-token")).to_be_visible()
+        row = page.get_by_role("row", name=re.compile("backup script"))
+        expect(row).to_be_visible()
+        expect(row.locator("td").nth(3)).not_to_have_text("없음")  # an expiry date, not "never"
+
+        page.goto(base + "/admin")
+        expect(page.get_by_test_id("users-placeholder")).to_have_count(0)
+        page.get_by_role("link", name="사용자와 그룹 관리").click()
+        expect(page.locator("h1")).to_have_text("사용자와 그룹")
+        page.goto(base + "/admin")
+        page.get_by_role("link", name="감사 로그 열기").click()
+        expect(page.locator("h1")).to_have_text("감사 로그")
+        expect(page.get_by_role("cell", name="로그인", exact=True).first).to_be_visible()  # the action, translated
+
+        answer = page.request.post(f"{base}/api/categories", data={"path": "Finance/Bills"}, headers=csrf(page, base))
+        assert answer.status == 201, answer.text()
+        page.goto(base + "/library")
+        page.get_by_role("button", name="이름 바꾸기/이동 Finance/Bills").click()
+        form = page.get_by_test_id("move-category")
+        form.get_by_label("Finance/Bills의 새 경로").fill("Finance/Invoices")
+        form.get_by_role("button", name="이동").click()
+        expect(page.locator(".toasts")).to_contain_text("“Finance/Bills”이(가) 이제 “Finance/Invoices”입니다.")
+        expect(page.get_by_role("link", name="Invoices", exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name="Bills", exact=True)).to_have_count(0)
+        assert watched.take() == []
+    finally:
+        context.close()
+
+
+def test_search_says_what_is_not_yet_embedded(stack: Stack, database: Database, chromium: PwBrowser) -> None:
+    """A hit whose document still waits for its vectors is marked as found by words only, in both languages."""
+    seeded = seed(database)
+    text = "Hello team, the budget meeting moves to Friday."
+    with database.transaction() as session:  # indexed for words, its embed row still pending: direct SQL seeds it
+        session.execute(
+            sa.text(
+                "INSERT INTO chunks (document_id, ordinal, heading, text, tsv, embedding, model) "
+                "VALUES (:d, 0, NULL, :t, CAST(:tsv AS tsvector), NULL, 'fulltext')"
+            ),
+            {"d": seeded.recording, "t": text, "tsv": tsvector_literal([("Team meeting", "A"), (text, "D")])},
+        )
+        session.execute(
+            sa.text(
+                "INSERT INTO processing_queue (document_id, stage, status, attempts) "
+                "VALUES (:d, CAST('embed' AS process_stage), CAST('pending' AS queue_status), 0)"
+            ),
+            {"d": seeded.recording},
+        )
+    expect.set_options(timeout=20_000)
+    for accept, badge in (("en-US", "not yet embedded"), ("ko-KR", "아직 임베딩 전")):
+        context = chromium.new_context(viewport=SIZES["desktop"], locale=accept)
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        watched = Watched(page)
+        try:
+            login(page, stack.base_url)
+            page.goto(stack.base_url + "/search?q=Friday&mode=fulltext")
+            hits = page.get_by_test_id("search-results").locator("li")
+            expect(hits).to_have_count(1)
+            expect(hits.first).to_contain_text("Team meeting")
+            expect(hits.first.get_by_test_id("not-embedded")).to_contain_text(badge)
+            expect(page.get_by_test_id("search-no-match")).to_have_count(0)
+            assert watched.take() == []
+        finally:
+            context.close()

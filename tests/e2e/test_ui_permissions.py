@@ -25,7 +25,8 @@ def _login(b: Browser, user: str, password: str) -> None:
 def test_admin_shares_a_document_with_a_member(stack: Stack, browser: Browser) -> None:  # noqa: F811
     page = browser.page
     _login(browser, ADMIN_USER, ADMIN_PASSWORD)
-    page.get_by_role("link", name="Users").click()
+    browser.go("/admin")  # the administration area links to users and groups and to the audit log
+    page.get_by_role("link", name="Manage users and groups").click()
     expect(page.get_by_role("heading", name="Users and groups")).to_be_visible()
     page.get_by_label("User name").fill(MEMBER)
     page.get_by_label("Password", exact=True).fill(MEMBER_PASSWORD)
@@ -52,14 +53,15 @@ def test_admin_shares_a_document_with_a_member(stack: Stack, browser: Browser) -
     expect(sharing).to_contain_text(f"{MEMBER} — can view")
     browser.shot("21-share-controls")
 
-    page.get_by_role("link", name="Audit").click()
+    browser.go("/admin")
+    page.get_by_role("link", name="Open the audit log").click()
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     expect(page.get_by_role("cell", name="share", exact=True).first).to_be_visible()
     expect(page.get_by_role("link", name="Export CSV")).to_have_attribute("href", re.compile(r"/api/audit/export\.csv"))
     page.get_by_role("button", name="Log out").click()
 
     _login(browser, MEMBER, MEMBER_PASSWORD)
-    expect(page.get_by_role("link", name="Users")).to_have_count(0)
+    expect(page.get_by_role("link", name="Administration")).to_have_count(0)
     browser.go(f"/documents/{doc}")
     expect(page.get_by_role("heading", name="plan.txt")).to_be_visible()
     browser.go(f"/documents/{doc}?tab=details")

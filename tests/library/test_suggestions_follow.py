@@ -88,6 +88,7 @@ def test_renaming_or_moving_a_category_moves_its_branch_and_requeues(
     moved = api.patch(f"/api/categories/{parent['id']}", json={"path": "Home/Cooking"})
     assert moved.status_code == 200 and moved.json()["path"] == "Home/Cooking"
     assert moved.json()["description"] == "recipes", "a path change keeps the description"
+    assert moved.json()["requeued"] == 1, "the answer says how many unfiled documents get new suggestions"
     with database.session() as session:
         assert sorted(session.scalars(sa.select(Category.path))) == ["Home/Cooking", "Home/Cooking/Korean"]
     assert classify_queued(database) == {unfiled}

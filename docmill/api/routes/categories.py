@@ -32,8 +32,15 @@ def _node(node: service.CategoryNode) -> CategoryNode:
     )
 
 
-def _out(row: CategoryRow) -> Category:
-    return Category(id=row.id, path=row.path, name=row.name, description=row.description, created_at=row.created_at)
+def _out(row: CategoryRow, requeued: int = 0) -> Category:
+    return Category(
+        id=row.id,
+        path=row.path,
+        name=row.name,
+        description=row.description,
+        created_at=row.created_at,
+        requeued=requeued,
+    )
 
 
 @router.get("", response_model=CategoryTree, summary="The category tree with document counts")
@@ -54,8 +61,9 @@ def create(session: DbSession, _admin: AdminUser, body: CategoryCreate) -> Categ
         row = service.create_category(session, body.path, body.description)
     except LibraryError as exc:
         raise as_api_error(exc) from None
+    requeued = service.last_requeued(session)
     session.commit()
-    return _out(row)
+    return _out(row, requeued)
 
 
 @router.patch(
@@ -78,8 +86,9 @@ def update(session: DbSession, _admin: AdminUser, category_id: CategoryIdPath, b
         row = service.update_category(session, category_id, **changes)  # type: ignore[arg-type]
     except LibraryError as exc:
         raise as_api_error(exc) from None
+    requeued = service.last_requeued(session)
     session.commit()
-    return _out(row)
+    return _out(row, requeued)
 
 
 @router.delete(

@@ -30,6 +30,10 @@ class Category(BaseModel):
     name: str
     description: str | None
     created_at: datetime
+    requeued: int = Field(
+        default=0,
+        description="Documents without a placement this change (create, rename, move) queued for new suggestions.",
+    )
 
 
 class CategoryCreate(BaseModel):

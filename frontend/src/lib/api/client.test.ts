@@ -108,4 +108,16 @@ describe('errors in the UI language', () => {
 			setLocale('en', false);
 		}
 	});
+
+	it('speaks the sharing and trash errors a web user can meet in Korean', async () => {
+		const { setLocale } = await import('$lib/i18n/index.svelte');
+		setLocale('ko', false);
+		try {
+			expect(errorText(new ApiProblem(409, 'group_exists', "group 'family' exists already", 'pick another name'))).toContain('같은 이름의 그룹');
+			expect(errorText(new ApiProblem(422, 'share_with_owner', 'mia owns document 3', null))).toContain('소유자');
+			expect(errorText(new ApiProblem(409, 'not_in_trash', 'document 3 is not in the trash', null))).toContain('휴지통에 없습니다');
+		} finally {
+			setLocale('en', false);
+		}
+	});
 });

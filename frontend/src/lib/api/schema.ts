@@ -1298,6 +1298,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Requeued
+             * @description Documents without a placement this change (create, rename, move) queued for new suggestions.
+             * @default 0
+             */
+            requeued: number;
         };
         /** CategoryCreate */
         CategoryCreate: {
