@@ -93,6 +93,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/queue/{stage}/run-all"): Case(Policy.ADMIN, 200),
     ("GET", "/api/dashboard"): Case(Policy.AUTH, 200),
     ("GET", "/api/search"): Case(Policy.AUTH, 200, query="?q=notes&mode=fulltext"),
+    ("POST", "/api/ask"): Case(Policy.AUTH, 200, lambda: {"question": "what do the notes say?"}),
     ("GET", "/api/library/suggestions"): Case(Policy.AUTH, 200),
     ("POST", "/api/library/suggestions/{suggestion_id}/accept"): Case(Policy.EDIT, 200, lambda: {}),
     ("POST", "/api/library/suggestions/{suggestion_id}/reject"): Case(Policy.EDIT, 200),
