@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -17,7 +19,7 @@ from docmill.ask.extractive import ScoredSentence, select_sentences
 from docmill.ask.llm import llm_answer
 from docmill.ask.passages import Retrieval, retrieve
 from docmill.ask.terms import is_korean
-from docmill.ask.types import Answer, AskFilters, AskMode, Citation, Turn
+from docmill.ask.types import Answer, AskFilters, AskMode, Citation, Delta, Turn
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError, Invalid
 from docmill.permissions.access import Viewer
@@ -54,7 +56,15 @@ def _embed(question: str, settings: Settings, answer: Answer) -> tuple[Embedder 
         return None, None
 
 
-def ask(
+def ask(session: Session, question: str, **options: Any) -> Answer:
+    """Answer `question` from the documents the viewer may see (all of them without a viewer); see ask_events."""
+    for event in ask_events(session, question, **options):
+        if isinstance(event, Answer):
+            return event
+    raise AssertionError("ask_events ended without an answer")
+
+
+def ask_events(
     session: Session,
     question: str,
     *,
@@ -64,8 +74,8 @@ def ask(
     turns: list[Turn] | None = None,
     offline: bool = False,
     query_vector: np.ndarray | None = None,
-) -> Answer:
-    """Answer `question` from the documents `viewer` may see (all of them without a viewer)."""
+) -> Iterator[Delta | Answer]:
+    """The answer's text as it streams (LLM mode), then the Answer itself (always last)."""
     settings = settings or get_settings()
     filters = filters or AskFilters()
     turns = turns or []
@@ -88,13 +98,14 @@ def ask(
     if is_count_question(question):
         answer.count = count_documents(session, filters, viewer)
     if not offline:
-        done = llm_answer(session, answer, retrieval, filters, viewer, settings, turns)
+        done = yield from llm_answer(session, answer, retrieval, filters, viewer, settings, turns)
         if done:
             answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
-            return answer
+            yield answer
+            return
     extractive(answer, question, vector, retrieval, embedder)
     answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
-    return answer
+    yield answer
 
 
 def _note_retrieval(answer: Answer, retrieval: Retrieval) -> None:

@@ -99,3 +99,10 @@ class Answer:
             ],
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A piece of the answer's text as it streams (LLM mode); the final Answer follows."""
+
+    text: str

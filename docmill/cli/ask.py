@@ -6,17 +6,21 @@ import json
 
 import typer
 
-from docmill.ask import ask as run_ask
+from docmill.ask import Delta, ask_events
 from docmill.ask.types import Answer, AskFilters
 from docmill.cli.common import cli_command, console
 from docmill.cli.search import _parse_day
 from docmill.db.engine import open_database
 
 
-def show(answer: Answer) -> None:
-    for warning in answer.warnings:
-        console.print(f"[yellow]note:[/] {warning}", highlight=False)
-    console.print(answer.answer, highlight=False)
+def show(answer: Answer, streamed: str = "") -> None:
+    """The answer (unless it was already streamed as is), its citations, its mode and the notes."""
+    if streamed:
+        console.print()
+    if streamed != answer.answer:
+        if streamed:
+            console.print("[dim]checked answer:[/]", highlight=False)
+        console.print(answer.answer, highlight=False)
     if answer.citations:
         console.print()
     for c in answer.citations:
@@ -31,6 +35,8 @@ def show(answer: Answer) -> None:
         f"{'s' if answer.documents_read != 1 else ''}[/]",
         highlight=False,
     )
+    for warning in answer.warnings:
+        console.print(f"[yellow]note:[/] {warning}", highlight=False)
 
 
 @cli_command
@@ -53,13 +59,20 @@ def ask(
         tag=tag,
     )
     db = open_database(application_name="docmill-ask")
+    streamed: list[str] = []
     with db.session() as session:
-        answer = run_ask(session, question, filters=filters, offline=offline)
+        for event in ask_events(session, question, filters=filters, offline=offline):
+            if isinstance(event, Delta):
+                if not as_json:  # live, as the model writes it
+                    console.print(event.text, end="", highlight=False, markup=False)
+                    streamed.append(event.text)
+                continue
+            answer = event
         session.rollback()
     if as_json:
         typer.echo(json.dumps(answer.as_json(), ensure_ascii=False))
         return
-    show(answer)
+    show(answer, "".join(streamed))
 
 
 def register(app: typer.Typer) -> None:

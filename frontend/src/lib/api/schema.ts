@@ -5810,7 +5810,10 @@ export interface operations {
     };
     ask_route_api_ask_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Stream the answer as server-sent events (delta…, answer). */
+                stream?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5821,13 +5824,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The answer (JSON), or with stream=true server-sent events. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AskResponse"];
+                    "text/event-stream": string;
                 };
             };
             /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
