@@ -18,7 +18,7 @@ from docmill.ask.terms import has_fact, overlap, question_terms, wants
 from docmill.ask.types import Passage
 
 MAX_SENTENCES = 3
-EMBEDDED_CANDIDATES = 24  # sentences embedded per question (the best by words and passage first)
+EMBEDDED_CANDIDATES = 10  # sentences embedded per question (the best by words and passage first)
 KEEP_RATIO = 0.88  # a further sentence joins the answer when it scores at least this share of the best
 
 
