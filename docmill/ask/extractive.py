@@ -36,9 +36,11 @@ def select_sentences(
     passages: list[Passage],
     embedder: Embedder | None,
     timings_ms: dict[str, float] | None = None,
+    context: str = "",
 ) -> list[ScoredSentence]:
-    """The answer's sentences, best first (empty when the passages hold none)."""
-    terms = question_terms(question)
+    """The answer's sentences, best first (empty when the passages hold none). `context` (the earlier question of
+    a follow-up) lends its terms; the kind of fact wanted is the question's own."""
+    terms = question_terms(f"{context} {question}" if context else question)
     wanted = wants(question)
     top_passage = max((p.score for p in passages), default=1.0) or 1.0
     candidates: list[tuple[Passage, int, str, float]] = []

@@ -103,7 +103,7 @@ def ask_events(
             answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
             yield answer
             return
-    extractive(answer, question, vector, retrieval, embedder)
+    extractive(answer, question, vector, retrieval, embedder, turns[-1].question if turns else "")
     answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
     yield answer
 
@@ -142,10 +142,15 @@ def citations_for(sentences: list[ScoredSentence]) -> tuple[list[Citation], list
 
 
 def extractive(
-    answer: Answer, question: str, vector: np.ndarray | None, retrieval: Retrieval, embedder: Embedder | None
+    answer: Answer,
+    question: str,
+    vector: np.ndarray | None,
+    retrieval: Retrieval,
+    embedder: Embedder | None,
+    context: str = "",
 ) -> None:
     answer.mode = AskMode.EXTRACTIVE
-    sentences = select_sentences(question, vector, retrieval.passages, embedder, answer.timings_ms)
+    sentences = select_sentences(question, vector, retrieval.passages, embedder, answer.timings_ms, context)
     count_line = _count_line(answer, question)
     if not sentences:
         answer.found = answer.count is not None

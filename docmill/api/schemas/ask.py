@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -25,7 +25,10 @@ class AskRequest(BaseModel):
     date_from: date | None = None
     date_to: date | None = None
     turns: list[AskTurn] = Field(default_factory=list, max_length=20, description="Earlier turns, oldest first.")
-    thread_id: int | None = Field(default=None, description="Continue (and store into) this conversation.")
+    thread_id: int | None = Field(
+        default=None, description="Continue this conversation: its earlier turns are read with the question."
+    )
+    store: bool = Field(default=True, description="Store the turn (in thread_id, else in a new conversation).")
 
 
 class AskCitation(BaseModel):
@@ -49,3 +52,31 @@ class AskResponse(BaseModel):
     count: int | None = Field(description="For questions about the archive: documents matching the filters.")
     thread_id: int | None = Field(default=None, description="The conversation the turn was stored in.")
     timings_ms: dict[str, float]
+
+
+class AskThreadSummary(BaseModel):
+    id: int
+    title: str = Field(description="The conversation's first question.")
+    turns: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class AskThreadList(BaseModel):
+    threads: list[AskThreadSummary]
+
+
+class AskStoredTurn(BaseModel):
+    ordinal: int
+    question: str
+    answer: str
+    mode: Literal["extractive", "llm"]
+    citations: list[AskCitation]
+    warnings: list[str]
+    created_at: datetime
+
+
+class AskThreadDetail(BaseModel):
+    id: int
+    title: str
+    turns: list[AskStoredTurn]

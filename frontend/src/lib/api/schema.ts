@@ -559,6 +559,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ask/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your stored conversations, newest first */
+        get: operations["threads_api_ask_threads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ask/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation */
+        get: operations["thread_api_ask_threads__thread_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a conversation and its turns */
+        delete: operations["remove_thread_api_ask_threads__thread_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/library/suggestions": {
         parameters: {
             query?: never;
@@ -1270,9 +1305,15 @@ export interface components {
             turns?: components["schemas"]["AskTurn"][];
             /**
              * Thread Id
-             * @description Continue (and store into) this conversation.
+             * @description Continue this conversation: its earlier turns are read with the question.
              */
             thread_id?: number | null;
+            /**
+             * Store
+             * @description Store the turn (in thread_id, else in a new conversation).
+             * @default true
+             */
+            store: boolean;
         };
         /** AskResponse */
         AskResponse: {
@@ -1318,6 +1359,65 @@ export interface components {
             timings_ms: {
                 [key: string]: number;
             };
+        };
+        /** AskStoredTurn */
+        AskStoredTurn: {
+            /** Ordinal */
+            ordinal: number;
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "extractive" | "llm";
+            /** Citations */
+            citations: components["schemas"]["AskCitation"][];
+            /** Warnings */
+            warnings: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** AskThreadDetail */
+        AskThreadDetail: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Turns */
+            turns: components["schemas"]["AskStoredTurn"][];
+        };
+        /** AskThreadList */
+        AskThreadList: {
+            /** Threads */
+            threads: components["schemas"]["AskThreadSummary"][];
+        };
+        /** AskThreadSummary */
+        AskThreadSummary: {
+            /** Id */
+            id: number;
+            /**
+             * Title
+             * @description The conversation's first question.
+             */
+            title: string;
+            /** Turns */
+            turns: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** AskTurn */
         AskTurn: {
@@ -5852,6 +5952,203 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    threads_api_ask_threads_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskThreadList"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    thread_api_ask_threads__thread_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskThreadDetail"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_thread_api_ask_threads__thread_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid request */
             422: {
                 headers: {
@@ -9311,6 +9608,7 @@ export const pathsApiSearchGetParametersQueryModeValues: ReadonlyArray<Flattened
 export const pathsApiLibrarySuggestionsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/library/suggestions"]["get"]["parameters"]["query"]["status"]> = ["pending", "accepted", "rejected"];
 export const afterActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterAction"]> = ["none", "seen", "flag", "move", "delete"];
 export const askResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskResponse"]["mode"]> = ["extractive", "llm"];
+export const askStoredTurnModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskStoredTurn"]["mode"]> = ["extractive", "llm"];
 export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["login", "login_failed", "logout", "upload", "download", "edit", "share", "unshare", "delete", "restore", "purge", "suggestion_accept", "suggestion_reject", "queue", "feed", "mail", "user", "group", "token", "password"];
 export const backendReadinessNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BackendReadiness"]["name"]> = ["stt", "llm"];
 export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["accept", "reject"];
