@@ -97,6 +97,10 @@ def ask_events(
     _note_retrieval(answer, retrieval)
     if is_count_question(question):
         answer.count = count_documents(session, filters, viewer)
+        answer.warnings.append(
+            f"counted from the database: {answer.count} documents ({filters.describe() or 'no filters: all yours'}); "
+            "narrow it with the kind, category, tag and date filters"
+        )
     if not offline:
         done = yield from llm_answer(session, answer, retrieval, filters, viewer, settings, turns)
         if done:
