@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from docmill.api.app import create_app
 from docmill.ask import ask
+from docmill.ask.types import AskFilters
 from docmill.cli.main import app
 from docmill.config import reset_settings_cache
 from docmill.db.engine import set_database
@@ -118,3 +119,32 @@ def test_a_member_is_answered_only_from_documents_they_may_read(ask_corpus: AskC
     finally:
         with ask_corpus.database.transaction() as session:
             session.execute(sa.text("UPDATE documents SET owner_id = NULL"))
+
+
+def test_filters_narrow_the_answer_to_matching_documents(ask_corpus: AskCorpus) -> None:
+    with ask_corpus.database.transaction() as session:
+        session.execute(
+            sa.text("UPDATE documents SET tags = ARRAY['Bills'] WHERE id = :id"), {"id": ask_corpus.ids["en_internet"]}
+        )
+    try:
+        with ask_corpus.database.session() as session:
+            tagged = ask(
+                session,
+                "How much does it cost?",
+                filters=AskFilters(tag="bills"),
+                settings=ask_corpus.settings,
+                offline=True,
+            )
+            session.rollback()
+            nothing = ask(
+                session,
+                "How much does it cost?",
+                filters=AskFilters(kind="pdf"),
+                settings=ask_corpus.settings,
+                offline=True,
+            )
+        assert tagged.citations and {c.document_id for c in tagged.citations} == {ask_corpus.ids["en_internet"]}
+        assert not nothing.citations and not nothing.found
+    finally:
+        with ask_corpus.database.transaction() as session:
+            session.execute(sa.text("UPDATE documents SET tags = '{}'"))
