@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from docmill.ai.http import BackendRequestError, endpoint_url, post_json, timeout_for
+from docmill.ai.http import BackendRequestError, _excerpt, endpoint_url, post_json, timeout_for
 from docmill.ai.thinking import strip_thinking
 from docmill.config import Settings
 from docmill.errors import BackendUnavailableError, DocmillError
@@ -102,6 +103,74 @@ class LLMClient:
             content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
         return strip_thinking(content if isinstance(content, str) else "")
 
+    # ---- streaming, with tools ---------------------------------------------------------------------
+    def stream_chat(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        temperature: float = 0.2,
+        max_tokens: int | None = None,
+    ) -> Iterator[StreamPart]:
+        """The answer as it arrives: content deltas (thinking NOT removed: see ThinkingFilter), then any tool calls.
+
+        A server that ignores `stream` and answers with one JSON completion is read the same way."""
+        payload: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": temperature,
+            "max_tokens": max_tokens or self.max_tokens,
+            "stream": True,
+        }
+        if tools:
+            payload["tools"] = tools
+        calls: dict[int, dict[str, Any]] = {}
+        try:
+            with self._client.stream("POST", self.url, json=payload, headers=self._headers) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _raise_for_status(self.url, response)
+                kind = response.headers.get("content-type", "")
+                if "text/event-stream" not in kind:
+                    response.read()
+                    yield from _whole_completion(self.url, response)
+                    return
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    try:
+                        chunk = json.loads(data)
+                        delta = chunk["choices"][0].get("delta") or {}
+                    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+                        raise BackendUnavailableError(
+                            f"the LLM server at {self.url} streamed a chunk that is not a chat completion delta: "
+                            f"{data[:200]}",
+                            f"check that {SETTING} points at an OpenAI-compatible chat completions API",
+                        ) from exc
+                    if delta.get("content"):
+                        yield StreamPart(content=str(delta["content"]))
+                    for call in delta.get("tool_calls") or []:
+                        slot = calls.setdefault(int(call.get("index", 0)), {"id": "", "name": "", "arguments": ""})
+                        slot["id"] = call.get("id") or slot["id"]
+                        function = call.get("function") or {}
+                        slot["name"] += function.get("name") or ""
+                        slot["arguments"] += function.get("arguments") or ""
+        except httpx.TimeoutException as exc:
+            raise BackendUnavailableError(
+                f"the LLM server at {self.url} did not answer in time ({type(exc).__name__})",
+                f"check that it is running and not overloaded, or raise DOCMILL_LLM_TIMEOUT ({SETTING} names it)",
+            ) from exc
+        except httpx.TransportError as exc:
+            raise BackendUnavailableError(
+                f"cannot reach the LLM server at {self.url}: {exc or type(exc).__name__}",
+                f"start the server or fix {SETTING}",
+            ) from exc
+        if calls:
+            yield StreamPart(tool_calls=[ToolCall(**calls[i]) for i in sorted(calls)])
+
     # ---- structured answers -------------------------------------------------------------------
     def structured(
         self,
@@ -152,6 +221,60 @@ class LLMClient:
                 # 400 had another cause, the plain request fails the same way and that error is raised)
                 self.json_schema_supported = False
         return self.chat(messages, temperature=temperature)
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: str  # JSON text, as the model wrote it (may be malformed)
+
+
+@dataclass(frozen=True)
+class StreamPart:
+    content: str = ""
+    tool_calls: list[ToolCall] | None = None
+
+
+def _raise_for_status(url: str, response: httpx.Response) -> None:
+    status = response.status_code
+    if status == 429 or status >= 500:
+        raise BackendUnavailableError(
+            f"the LLM server at {url} answered HTTP {status}: {_excerpt(response.text)}",
+            "the server is overloaded or failing; try again later",
+        )
+    raise BackendRequestError(
+        f"the LLM server at {url} refused the request with HTTP {status}: {_excerpt(response.text)}",
+        f"check {SETTING}, DOCMILL_LLM_MODEL and the API key",
+        status,
+        response.text,
+    )
+
+
+def _whole_completion(url: str, response: httpx.Response) -> Iterator[StreamPart]:
+    try:
+        message = response.json()["choices"][0]["message"]
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise BackendUnavailableError(
+            f"the LLM server at {url} answered with something that is not a chat completion: {response.text[:200]}",
+            f"check that {SETTING} points at an OpenAI-compatible chat completions API",
+        ) from exc
+    content = message.get("content")
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    if isinstance(content, str) and content:
+        yield StreamPart(content=content)
+    calls = [
+        ToolCall(
+            str(c.get("id") or ""),
+            str((c.get("function") or {}).get("name") or ""),
+            str((c.get("function") or {}).get("arguments") or ""),
+        )
+        for c in message.get("tool_calls") or []
+        if isinstance(c, dict)
+    ]
+    if calls:
+        yield StreamPart(tool_calls=calls)
 
 
 _clients: dict[tuple[object, ...], LLMClient] = {}

@@ -21,6 +21,7 @@ from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_
 from docmill.api.housekeeping import Housekeeper
 from docmill.api.routes import (
     admin,
+    ask,
     audit,
     auth,
     categories,
@@ -57,6 +58,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     queue.router,
     dashboard.router,
     search.router,
+    ask.router,
     library.router,
     categories.router,
     feeds.router,

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from docmill.cli import api, backup, content, db, feeds, groups, library, mail, ocr, pipeline, search, serve, stt, trash
+from docmill.cli import (
+    api,
+    ask,
+    backup,
+    content,
+    db,
+    feeds,
+    groups,
+    library,
+    mail,
+    ocr,
+    pipeline,
+    search,
+    serve,
+    stt,
+    trash,
+)
 
 app = typer.Typer(
     help="docmill — a self-hosted document intelligence server.",
@@ -14,7 +30,7 @@ app = typer.Typer(
 )
 app.command("migrate")(db.migrate)
 app.add_typer(db.db_app, name="db")
-for module in (serve, pipeline, content, search, library, feeds, mail, api, groups, trash, stt, backup, ocr):
+for module in (serve, pipeline, content, search, ask, library, feeds, mail, api, groups, trash, stt, backup, ocr):
     module.register(app)
 
 if __name__ == "__main__":

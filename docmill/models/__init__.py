@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models. Migrations (docmill/db/migrations) own the schema, enums included."""
 
+from docmill.models.ask import AskThread, AskTurn
 from docmill.models.auth import ApiToken, LoginSession, User
 from docmill.models.base import ACTIVE_STATUSES, Base, QueueStatus, SuggestionStatus
 from docmill.models.category import Category
@@ -16,6 +17,8 @@ from docmill.models.queue import QueueRow, StageControl
 __all__ = [
     "ACTIVE_STATUSES",
     "ApiToken",
+    "AskThread",
+    "AskTurn",
     "AuditEntry",
     "Base",
     "Category",

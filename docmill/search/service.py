@@ -97,12 +97,13 @@ class Filters:
     source: str | None = None
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
+    tag: str | None = None
 
     @property
     def any(self) -> bool:
         return any(
             v is not None
-            for v in (self.category, self.kind, self.media_type, self.source, self.date_from, self.date_to)
+            for v in (self.category, self.kind, self.media_type, self.source, self.date_from, self.date_to, self.tag)
         )
 
 
@@ -133,10 +134,11 @@ def category_ids(session: Session, category: str | int) -> list[int]:
     return [r[0] for r in rows]
 
 
-def filter_sql(session: Session, filters: Filters, viewer: Viewer | None = None) -> tuple[str, dict[str, Any]] | None:
-    """A join of chunks `c` to the documents `d` that pass the filters, and its parameters; "" without filters
-    (deleted documents are then dropped after fusion, which is cheaper than joining every match); None when
-    the filters cannot match anything."""
+def filter_conditions(
+    session: Session, filters: Filters, viewer: Viewer | None = None
+) -> tuple[list[str], dict[str, Any]] | None:
+    """Conditions on documents `d` for the filters and the viewer's permissions, and their parameters; None when
+    the filters cannot match anything. Deleted documents never pass."""
     conditions = ["d.deleted_at IS NULL"]
     params: dict[str, Any] = {}
     restricted = viewer is not None and not viewer.is_admin
@@ -165,6 +167,9 @@ def filter_sql(session: Session, filters: Filters, viewer: Viewer | None = None)
     if filters.source:
         conditions.append("d.source = :f_source")
         params["f_source"] = filters.source
+    if filters.tag:
+        conditions.append("lower(:f_tag) = ANY(SELECT lower(t) FROM unnest(d.tags) t)")
+        params["f_tag"] = filters.tag.strip()
     when = "coalesce(d.published_at, d.created_at)"
     if filters.date_from is not None:
         start = filters.date_from
@@ -180,6 +185,18 @@ def filter_sql(session: Session, filters: Filters, viewer: Viewer | None = None)
         else:  # a whole day, inclusive
             conditions.append(f"{when} < :f_date_to")
             params["f_date_to"] = _aware(datetime.combine(end + timedelta(days=1), dtime.min))
+    return conditions, params
+
+
+def filter_sql(session: Session, filters: Filters, viewer: Viewer | None = None) -> tuple[str, dict[str, Any]] | None:
+    """A join of chunks `c` to the documents `d` that pass the filters, and its parameters; "" without filters
+    (deleted documents are then dropped after fusion, which is cheaper than joining every match); None when
+    the filters cannot match anything."""
+    built = filter_conditions(session, filters, viewer)
+    if built is None:
+        return None
+    conditions, params = built
+    restricted = viewer is not None and not viewer.is_admin
     if not filters.any and not restricted:
         return "", params
     return " JOIN documents d ON d.id = c.document_id AND " + " AND ".join(conditions), params
@@ -288,6 +305,7 @@ def search(
     mode: Mode = "hybrid",
     query_vector: np.ndarray | None = None,
     viewer: Viewer | None = None,
+    tag: str | None = None,
 ) -> SearchResults:
     """Documents matching `query`, best first, with a highlighted snippet of the best chunk each."""
     settings = settings or get_settings()
@@ -298,7 +316,7 @@ def search(
     if not query:
         results.warnings.append("empty query")
         return results
-    filters = Filters(category, kind, media_type, source, date_from, date_to)
+    filters = Filters(category, kind, media_type, source, date_from, date_to, tag)
     built = filter_sql(session, filters, viewer)
     if built is None:
         results.warnings.append(f"no category matches {category!r}")

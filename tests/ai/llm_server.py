@@ -23,6 +23,9 @@ class Reply:
     raw: str | None = None  # a body sent as is (not a chat completion)
     delay_s: float = 0.0
     embeddings: list[list[float]] | None = None
+    stream: list[str] | None = None  # content sent as server-sent event chunks (text/event-stream)
+    tool_calls: list[dict[str, Any]] | None = None  # [{"name": …, "arguments": "<json text>"}]
+    stream_delay_s: float = 0.0  # pause between streamed chunks
 
 
 @dataclass
@@ -41,13 +44,58 @@ class FakeLLM:
         self.reply = next_reply
 
 
-def chat_body(content: str | None) -> dict[str, Any]:
+def chat_body(content: str | None, tool_calls: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if tool_calls:
+        message["tool_calls"] = [
+            {"id": f"call_{i}", "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+            for i, c in enumerate(tool_calls)
+        ]
+    reason = "tool_calls" if tool_calls else "stop"
     return {
         "id": "chatcmpl-test",
         "object": "chat.completion",
         "model": "test-model",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": reason}],
     }
+
+
+def stream_events(reply: Reply) -> list[bytes]:
+    """The chunks of a streamed chat completion, as real servers send them: a role delta, content deltas, tool
+    call deltas with their arguments split in two, a finish reason, then [DONE]."""
+
+    def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        chunk = {
+            "id": "chatcmpl-test",
+            "object": "chat.completion.chunk",
+            "model": "test-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(chunk)}\n\n".encode()
+
+    out = [event({"role": "assistant", "content": ""})]
+    out += [event({"content": piece}) for piece in reply.stream or []]
+    for i, call in enumerate(reply.tool_calls or []):
+        args = call["arguments"]
+        half = len(args) // 2
+        out.append(
+            event(
+                {
+                    "tool_calls": [
+                        {
+                            "index": i,
+                            "id": f"call_{i}",
+                            "type": "function",
+                            "function": {"name": call["name"], "arguments": args[:half]},
+                        }
+                    ]
+                }
+            )
+        )
+        out.append(event({"tool_calls": [{"index": i, "function": {"arguments": args[half:]}}]}))
+    out.append(event({}, "tool_calls" if reply.tool_calls else "stop"))
+    out.append(b"data: [DONE]\n\n")
+    return out
 
 
 @contextmanager
@@ -67,6 +115,20 @@ def fake_llm_server(reply: Callable[[dict[str, Any]], Reply] | None = None) -> I
             answer = fake.reply(body)
             if answer.delay_s:
                 time.sleep(answer.delay_s)
+            if answer.stream is not None and answer.status < 400:
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    for piece in stream_events(answer):
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                        if answer.stream_delay_s:
+                            time.sleep(answer.stream_delay_s)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+                return
             if answer.raw is not None:
                 payload = answer.raw.encode()
             elif answer.embeddings is not None:
@@ -75,7 +137,7 @@ def fake_llm_server(reply: Callable[[dict[str, Any]], Reply] | None = None) -> I
             elif answer.status >= 400:
                 payload = json.dumps({"error": {"message": f"scripted {answer.status}"}}).encode()
             else:
-                payload = json.dumps(chat_body(answer.content)).encode()
+                payload = json.dumps(chat_body(answer.content, answer.tool_calls)).encode()
             try:
                 self.send_response(answer.status)
                 self.send_header("Content-Type", "application/json")

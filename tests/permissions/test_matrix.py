@@ -93,6 +93,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/queue/{stage}/run-all"): Case(Policy.ADMIN, 200),
     ("GET", "/api/dashboard"): Case(Policy.AUTH, 200),
     ("GET", "/api/search"): Case(Policy.AUTH, 200, query="?q=notes&mode=fulltext"),
+    ("POST", "/api/ask"): Case(Policy.AUTH, 200, lambda: {"question": "what do the notes say?"}),
+    ("GET", "/api/ask/threads"): Case(Policy.AUTH, 200),
+    ("GET", "/api/ask/threads/{thread_id}"): Case(Policy.AUTH, (404, "not_found")),
+    ("DELETE", "/api/ask/threads/{thread_id}"): Case(Policy.AUTH, (404, "not_found")),
     ("GET", "/api/library/suggestions"): Case(Policy.AUTH, 200),
     ("POST", "/api/library/suggestions/{suggestion_id}/accept"): Case(Policy.EDIT, 200, lambda: {}),
     ("POST", "/api/library/suggestions/{suggestion_id}/reject"): Case(Policy.EDIT, 200),
@@ -195,6 +199,7 @@ def test_permission_matrix(
             account_id=999_999,
             rule_id=999_999,
             token_id=999_999,
+            thread_id=999_999,
             user_id=target,
             group_id=group,
         )

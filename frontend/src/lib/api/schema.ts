@@ -542,6 +542,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a question of your documents (answers with citations) */
+        post: operations["ask_route_api_ask_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ask/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your stored conversations, newest first */
+        get: operations["threads_api_ask_threads_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ask/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation */
+        get: operations["thread_api_ask_threads__thread_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a conversation and its turns */
+        delete: operations["remove_thread_api_ask_threads__thread_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/library/suggestions": {
         parameters: {
             query?: never;
@@ -1201,6 +1253,179 @@ export interface components {
          * @enum {string}
          */
         AfterAction: "none" | "seen" | "flag" | "move" | "delete";
+        /** AskCitation */
+        AskCitation: {
+            /**
+             * N
+             * @description The number the answer cites as [n].
+             */
+            n: number;
+            /** Document Id */
+            document_id: number;
+            /** Title */
+            title: string;
+            /** Original Name */
+            original_name: string | null;
+            /** Chunk Id */
+            chunk_id: number;
+            /**
+             * Quote
+             * @description The passage's words the answer rests on, exactly as in the document.
+             */
+            quote: string;
+        };
+        /** AskRequest */
+        AskRequest: {
+            /**
+             * Question
+             * @description The question, Korean or English.
+             */
+            question: string;
+            /**
+             * Category
+             * @description Library path or id.
+             */
+            category?: string | null;
+            /** Kind */
+            kind?: string | null;
+            /** Media Type */
+            media_type?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Tag */
+            tag?: string | null;
+            /** Date From */
+            date_from?: string | null;
+            /** Date To */
+            date_to?: string | null;
+            /**
+             * Turns
+             * @description Earlier turns, oldest first.
+             */
+            turns?: components["schemas"]["AskTurn"][];
+            /**
+             * Thread Id
+             * @description Continue this conversation: its earlier turns are read with the question.
+             */
+            thread_id?: number | null;
+            /**
+             * Store
+             * @description Store the turn (in thread_id, else in a new conversation).
+             * @default true
+             */
+            store: boolean;
+        };
+        /** AskResponse */
+        AskResponse: {
+            /** Question */
+            question: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "extractive" | "llm";
+            /** Answer */
+            answer: string;
+            /** Citations */
+            citations: components["schemas"]["AskCitation"][];
+            /** Warnings */
+            warnings: string[];
+            /**
+             * Found
+             * @description False when the documents hold nothing that answers the question.
+             */
+            found: boolean;
+            /**
+             * Passages Read
+             * @description Passages (chunks) read to answer.
+             */
+            passages_read: number;
+            /**
+             * Documents Read
+             * @description Documents those passages come from.
+             */
+            documents_read: number;
+            /**
+             * Count
+             * @description For questions about the archive: documents matching the filters.
+             */
+            count: number | null;
+            /**
+             * Thread Id
+             * @description The conversation the turn was stored in.
+             */
+            thread_id?: number | null;
+            /** Timings Ms */
+            timings_ms: {
+                [key: string]: number;
+            };
+        };
+        /** AskStoredTurn */
+        AskStoredTurn: {
+            /** Ordinal */
+            ordinal: number;
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "extractive" | "llm";
+            /** Citations */
+            citations: components["schemas"]["AskCitation"][];
+            /** Warnings */
+            warnings: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** AskThreadDetail */
+        AskThreadDetail: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Turns */
+            turns: components["schemas"]["AskStoredTurn"][];
+        };
+        /** AskThreadList */
+        AskThreadList: {
+            /** Threads */
+            threads: components["schemas"]["AskThreadSummary"][];
+        };
+        /** AskThreadSummary */
+        AskThreadSummary: {
+            /** Id */
+            id: number;
+            /**
+             * Title
+             * @description The conversation's first question.
+             */
+            title: string;
+            /** Turns */
+            turns: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** AskTurn */
+        AskTurn: {
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
+        };
         /**
          * AuditAction
          * @enum {string}
@@ -5689,6 +5914,267 @@ export interface operations {
             };
         };
     };
+    ask_route_api_ask_post: {
+        parameters: {
+            query?: {
+                /** @description Stream the answer as server-sent events (delta…, answer). */
+                stream?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer (JSON), or with stream=true server-sent events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskResponse"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    threads_api_ask_threads_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskThreadList"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    thread_api_ask_threads__thread_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AskThreadDetail"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_thread_api_ask_threads__thread_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_suggestions_api_library_suggestions_get: {
         parameters: {
             query?: {
@@ -9127,6 +9613,8 @@ type ReadonlyArray<T> = [
 export const pathsApiSearchGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/search"]["get"]["parameters"]["query"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const pathsApiLibrarySuggestionsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/library/suggestions"]["get"]["parameters"]["query"]["status"]> = ["pending", "accepted", "rejected"];
 export const afterActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterAction"]> = ["none", "seen", "flag", "move", "delete"];
+export const askResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskResponse"]["mode"]> = ["extractive", "llm"];
+export const askStoredTurnModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskStoredTurn"]["mode"]> = ["extractive", "llm"];
 export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["login", "login_failed", "logout", "upload", "download", "edit", "share", "unshare", "delete", "restore", "purge", "suggestion_accept", "suggestion_reject", "queue", "feed", "mail", "user", "group", "token", "password"];
 export const backendReadinessNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BackendReadiness"]["name"]> = ["stt", "llm"];
 export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["accept", "reject"];
