@@ -472,26 +472,8 @@ def _hybrid(
     results.timings_ms["fused"] = (time.perf_counter() - started) * 1000
     terms = highlight_terms(query)
     for r in rows:
-        snippet, _ = make_snippet(r.text, terms)
-        results.hits.append(
-            SearchHit(
-                document_id=r.document_id,
-                title=r.title or r.original_name or f"document {r.document_id}",
-                original_name=r.original_name,
-                score=round(float(r.score), 6),
-                snippet=snippet,
-                category=r.category,
-                kind=r.kind,
-                media_type=r.media_type,
-                source=r.source,
-                chunk_id=r.chunk_id,
-                heading=r.heading,
-                created_at=r.created_at,
-                published_at=r.published_at,
-                matched=[n for n, on in (("fulltext", r.in_fulltext), ("vector", r.in_vector)) if on],
-                embedded=not r.waiting,
-            )
-        )
+        matched = [n for n, on in (("fulltext", r.in_fulltext), ("vector", r.in_vector)) if on]
+        results.hits.append(_hit(r, float(r.score), matched, terms, embedded=not r.waiting))
     if rows:
         results.total = int(rows[0].total)
         results.matching_not_embedded = int(rows[0].total_waiting)
@@ -555,39 +537,41 @@ def _live(session: Session, fused: list[tuple[int, float, list[int], int]]) -> l
 def _hits(session: Session, query: str, page: list[tuple[int, float, list[int], int]]) -> list[SearchHit]:
     rows = session.execute(
         sa.text(
-            "SELECT d.id, d.title, d.original_name, d.kind, d.media_type, d.source, d.created_at, d.published_at, "
-            "cat.path, c.id, c.heading, c.text "
+            "SELECT d.id AS document_id, d.title, d.original_name, d.kind, d.media_type, d.source, d.created_at, "
+            "d.published_at, cat.path AS category, c.id AS chunk_id, c.heading, c.text "
             "FROM documents d LEFT JOIN categories cat ON cat.id = d.category_id "
             "JOIN chunks c ON c.id = ANY(:chunk_ids) AND c.document_id = d.id "
             "WHERE d.id = ANY(:doc_ids)"
         ),
         {"doc_ids": [p[0] for p in page], "chunk_ids": [p[3] for p in page]},
     ).all()
-    by_doc = {r[0]: r for r in rows}
+    by_doc = {r.document_id: r for r in rows}
     terms = highlight_terms(query)
     names = ("fulltext", "vector")
-    hits = []
-    for document_id, score, sources, _ in page:
-        r = by_doc.get(document_id)
-        if r is None:  # deleted meanwhile
-            continue
-        snippet, _ = make_snippet(r[11], terms)
-        hits.append(
-            SearchHit(
-                document_id=document_id,
-                title=r[1] or r[2] or f"document {document_id}",
-                original_name=r[2],
-                score=round(score, 6),
-                snippet=snippet,
-                category=r[8],
-                kind=r[3],
-                media_type=r[4],
-                source=r[5],
-                chunk_id=r[9],
-                heading=r[10],
-                created_at=r[6],
-                published_at=r[7],
-                matched=[names[i] for i in sources],
-            )
-        )
-    return hits
+    return [
+        _hit(by_doc[document_id], score, [names[i] for i in sources], terms)
+        for document_id, score, sources, _ in page
+        if document_id in by_doc  # not deleted meanwhile
+    ]
+
+
+def _hit(r: Any, score: float, matched: list[str], terms: list[str], *, embedded: bool = True) -> SearchHit:
+    """One hit from a row with the document's and its best chunk's columns (both search paths select them)."""
+    snippet, _ = make_snippet(r.text, terms)
+    return SearchHit(
+        document_id=r.document_id,
+        title=r.title or r.original_name or f"document {r.document_id}",
+        original_name=r.original_name,
+        score=round(score, 6),
+        snippet=snippet,
+        category=r.category,
+        kind=r.kind,
+        media_type=r.media_type,
+        source=r.source,
+        chunk_id=r.chunk_id,
+        heading=r.heading,
+        created_at=r.created_at,
+        published_at=r.published_at,
+        matched=matched,
+        embedded=embedded,
+    )
