@@ -10,6 +10,7 @@ import pytest
 
 from docmill.config import Settings
 from docmill.db.engine import Database
+from docmill.ingest.service import IngestResult
 from tests.pg import TestServer
 
 
@@ -17,6 +18,25 @@ from tests.pg import TestServer
 class Env:
     database: Database
     settings: Settings
+
+
+@dataclass
+class Run:
+    env: Env
+    ingested: dict[str, IngestResult]
+    documents: dict[int, dict]
+    queue: dict[tuple[int, str], dict]
+
+    def doc(self, rel: str) -> dict:
+        result = self.ingested[rel]
+        assert result.document_id is not None, f"{rel}: {result}"
+        return self.documents[result.document_id]
+
+    def row(self, rel: str, stage: str) -> dict | None:
+        return self.queue.get((self.ingested[rel].document_id, stage))  # type: ignore[arg-type]
+
+    def pages(self, rel: str) -> list[dict]:
+        return page_rows(self.env.database, self.ingested[rel].document_id)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,17 @@ from __future__ import annotations
 import collections
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from docmill.ingest.service import IngestResult, ingest_path
+from docmill.ingest.service import ingest_path
 from docmill.pipeline.registry import OFFICE, DocumentKind
 from tests.conftest import CORPUS
 from tests.helpers import run_worker_until_idle
-from tests.stages.conftest import Env, data_file, document_rows, page_rows, queue_rows
+from tests.stages.conftest import Env, Run, data_file, document_rows, queue_rows
 
 pytestmark = pytest.mark.corpus  # real third-party files; left out (one summary line) where the corpus is missing
 
@@ -89,25 +88,6 @@ def corpus_files() -> list[str]:
         for p in CORPUS.rglob("*")
         if p.is_file() and p.name != "MANIFEST.md" and p.relative_to(CORPUS).parts[0] not in FEEDS
     )
-
-
-@dataclass
-class Run:
-    env: Env
-    ingested: dict[str, IngestResult]
-    documents: dict[int, dict]
-    queue: dict[tuple[int, str], dict]
-
-    def doc(self, rel: str) -> dict:
-        result = self.ingested[rel]
-        assert result.document_id is not None, f"{rel}: {result}"
-        return self.documents[result.document_id]
-
-    def row(self, rel: str, stage: str) -> dict | None:
-        return self.queue.get((self.ingested[rel].document_id, stage))  # type: ignore[arg-type]
-
-    def pages(self, rel: str) -> list[dict]:
-        return page_rows(self.env.database, self.ingested[rel].document_id)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

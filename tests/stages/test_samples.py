@@ -7,17 +7,16 @@ This is the self-contained twin of test_corpus.py: it needs nothing outside the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from PIL import Image
 
-from docmill.ingest.service import IngestResult, ingest_path
+from docmill.ingest.service import ingest_path
 from docmill.kinds import DocumentKind
 from docmill.pipeline.registry import OFFICE
 from tests.helpers import run_worker_until_idle
 from tests.samples import Samples, documents
-from tests.stages.conftest import Env, data_file, document_rows, page_rows, queue_rows
+from tests.stages.conftest import Env, Run, data_file, document_rows, page_rows, queue_rows
 
 CONTENT_STAGES = ["extract", "markdown", "thumbnail", "preview"]
 AUDIO = {"wav/counting.wav", "mp3/counting.mp3", "m4a/counting.m4a"}
@@ -29,22 +28,6 @@ KINDS = {
     "json": "text", "ipynb": "text", "md": "text", "txt": "text", "epub": "ebook", "eml": "email",
     "wav": "audio", "mp3": "audio", "m4a": "audio", "mp4": "video", "zip": "archive",
 }  # fmt: skip
-
-
-@dataclass
-class Run:
-    env: Env
-    ingested: dict[str, IngestResult]
-    documents: dict[int, dict]
-    queue: dict[tuple[int, str], dict]
-
-    def doc(self, rel: str) -> dict:
-        result = self.ingested[rel]
-        assert result.document_id is not None, f"{rel}: {result}"
-        return self.documents[result.document_id]
-
-    def row(self, rel: str, stage: str) -> dict | None:
-        return self.queue.get((self.ingested[rel].document_id, stage))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
