@@ -32,8 +32,9 @@ def children_by_command(proc: psutil.Process) -> dict[str, psutil.Process]:
     return found
 
 
-def test_serve_runs_everything_restarts_crashes_and_stops_cleanly() -> None:
-    data = Path(tempfile.mkdtemp(prefix="docmill-serve-", dir="/tmp"))
+def _start_serve(prefix: str, *, own_group: bool = False) -> tuple[subprocess.Popen[bytes], Path, int, Path]:
+    """`docmill serve` on a fresh data dir and free ports, its output in `<data>/serve.log`."""
+    data = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
     port, stt_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCMILL_")}
     env.update(
@@ -50,7 +51,13 @@ def test_serve_runs_everything_restarts_crashes_and_stops_cleanly() -> None:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=own_group,  # its own process group, as a terminal's foreground job
         )
+    return serve, data, port, log
+
+
+def test_serve_runs_everything_restarts_crashes_and_stops_cleanly() -> None:
+    serve, data, port, log = _start_serve("docmill-serve-")
     supervisor = psutil.Process(serve.pid)
     try:
         wait_for(lambda: "press Ctrl-C to stop" in log.read_text(), 240, interval=0.5, message=log.read_text())
@@ -91,25 +98,7 @@ def test_serve_runs_everything_restarts_crashes_and_stops_cleanly() -> None:
 def test_ctrl_c_to_the_process_group_stops_everything_quietly() -> None:
     """Ctrl-C in a terminal sends SIGINT to the whole foreground process group: the supervisor and each child.
     Every process notices it in its main loop, says "stopping…" once and exits 0: no traceback anywhere."""
-    data = Path(tempfile.mkdtemp(prefix="docmill-ctrl-c-", dir="/tmp"))
-    port, stt_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCMILL_")}
-    env.update(
-        DOCMILL_DATA_DIR=str(data),
-        DOCMILL_STT_PORT=str(stt_port),
-        DOCMILL_STT_URL=f"http://127.0.0.1:{stt_port}",
-        COLUMNS="200",
-    )
-    log = data / "serve.log"
-    with open(log, "wb") as out:
-        serve = subprocess.Popen(
-            [sys.executable, "-m", "docmill.cli.main", "serve", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, as a terminal's foreground job
-        )
+    serve, data, _port, log = _start_serve("docmill-ctrl-c-", own_group=True)
     supervisor = psutil.Process(serve.pid)
     try:
         wait_for(lambda: "press Ctrl-C to stop" in log.read_text(), 240, interval=0.5, message=log.read_text())
