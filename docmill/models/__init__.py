@@ -7,6 +7,7 @@ from docmill.models.category import Category
 from docmill.models.chunk import Chunk
 from docmill.models.document import Document
 from docmill.models.feed import Feed, FeedItem
+from docmill.models.fields import CustomField, DocumentFieldValue, FieldSuggestion
 from docmill.models.history import DashboardSample
 from docmill.models.library import LibrarySuggestion
 from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessageDocument, MailRule
@@ -23,12 +24,15 @@ __all__ = [
     "Base",
     "Category",
     "Chunk",
+    "CustomField",
     "DashboardSample",
     "Document",
+    "DocumentFieldValue",
     "DocumentPage",
     "DocumentShare",
     "Feed",
     "FeedItem",
+    "FieldSuggestion",
     "Group",
     "GroupMember",
     "LibrarySuggestion",

@@ -1,0 +1,1 @@
+"""Custom fields: typed definitions, document values, and extracted suggestions."""
