@@ -23,11 +23,15 @@ from sqlalchemy.orm import Session
 
 from docmill.ai.classifier import CategoryProfile, Neighbour, rank_categories
 from docmill.ai.embeddings import Embedder, get_embedder
-from docmill.ai.llm import get_llm
+from docmill.ai.llm import LLMClient, get_llm
 from docmill.ai.llm_tasks import MAX_TAGS, CategoryOption, classify_with_llm
 from docmill.ai.summarizer import extractive_summary
 from docmill.ai.tags import choose_tags, prefer_existing
 from docmill.config import Settings
+from docmill.fields.extract import Extracted, extract_fields
+from docmill.fields.llm_extract import extract_with_llm
+from docmill.fields.suggestions import empty_hinted_specs, save_suggestions
+from docmill.fields.types import FieldSpec
 from docmill.library.service import (
     InvalidPathError,
     clear_pending_suggestion,
@@ -53,6 +57,7 @@ class ClassifyPayload:
     existing_tags: list[str]
     rejected_paths: list[str]
     settings: Settings
+    fields: list[FieldSpec] = field(default_factory=list)  # hinted fields the document has no value of
 
 
 @dataclass
@@ -73,6 +78,10 @@ class ClassifyResult:
     rejected_paths: list[str] = field(default_factory=list)
     existing_tags: list[str] = field(default_factory=list)
     text: str = ""
+    # custom fields: the ones looked at, and the values proposed for them
+    fields: list[FieldSpec] = field(default_factory=list)
+    proposals: list[Extracted] = field(default_factory=list)
+    fields_method: str = ""
 
 
 def document_head(title: str | None, text: str) -> str:
@@ -155,6 +164,7 @@ class ClassifyHandler(StageHandler):
             existing_tags=existing_tags(session),
             rejected_paths=rejected_paths(session, document.id),
             settings=ctx.settings,
+            fields=empty_hinted_specs(session, document.id),
         )
 
     def run(self, payload: ClassifyPayload) -> ClassifyResult:
@@ -184,13 +194,14 @@ class ClassifyHandler(StageHandler):
     def _classify(self, payload: ClassifyPayload, vector: np.ndarray | None) -> ClassifyResult:
         if not payload.text.strip():
             return ClassifyResult(skipped=True)
+        client = get_llm(payload.settings)
         common: dict[str, Any] = {
             "categories": payload.categories,
             "rejected_paths": payload.rejected_paths,
             "existing_tags": payload.existing_tags,
             "text": payload.text,
+            **self._extract(payload, client),
         }
-        client = get_llm(payload.settings)
         if client is not None:
             answer = classify_with_llm(
                 client,
@@ -224,9 +235,36 @@ class ClassifyHandler(StageHandler):
             **common,
         )
 
+    @staticmethod
+    def _extract(payload: ClassifyPayload, client: LLMClient | None) -> dict[str, Any]:
+        """Values for the document's empty hinted fields: by the LLM when one is configured, else offline."""
+        if not payload.fields:
+            return {}
+        if client is not None:
+            proposals = extract_with_llm(
+                client,
+                title=payload.title,
+                text=payload.text,
+                fields=payload.fields,
+                max_chars=payload.settings.llm_max_chars,
+            )
+            method = f"llm {client.model}"
+        else:
+            proposals, method = list(extract_fields(payload.text, payload.fields).values()), "offline"
+        return {"fields": payload.fields, "proposals": proposals, "fields_method": method}
+
     def store(self, ctx: StageContext, session: Session, document: Document, result: ClassifyResult) -> str | None:
         if result.skipped:
             return NO_TEXT
+        note = self._store_classification(ctx, session, document, result)
+        if not result.fields:
+            return note
+        stored = save_suggestions(session, document.id, result.fields, result.proposals, method=result.fields_method)
+        return f"{note}; fields: {', '.join(stored) if stored else 'none found'}"
+
+    def _store_classification(
+        self, ctx: StageContext, session: Session, document: Document, result: ClassifyResult
+    ) -> str:
         if result.method == "offline":
             path, category_id, confidence, reason, tags = self._decide_offline(session, document, result)
         else:
