@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from docmill.api.app import create_app
 from docmill.config import Settings
 from docmill.db.engine import Database
-from docmill.models import Category, Document, DocumentShare, LibrarySuggestion
+from docmill.models import Category, CustomField, Document, DocumentShare, FieldSuggestion, LibrarySuggestion
 from docmill.search.tokens import tsvector_literal
 from tests.api.conftest import Account, make_account
 
@@ -57,6 +57,7 @@ class Shared:
     document: int
     suggestion: int
     share: int  # a share with `spare`
+    field_suggestion: int  # a pending suggestion for its "matrix_due" field
 
 
 def make_shared_document(
@@ -103,5 +104,12 @@ def make_shared_document(
         session.add(category)
         session.flush()
         doc.category_id = category.id
+        field = session.query(CustomField).filter_by(slug="matrix_due").one_or_none() or CustomField(
+            slug="matrix_due", name="Matrix due", type="date", extraction_hint="the due date"
+        )
+        session.add(field)
         session.flush()
-        return Shared(doc.id, suggestion.id, spare.id)
+        field_suggestion = FieldSuggestion(document_id=doc.id, field_id=field.id, value="2026-03-14", method="offline")
+        session.add(field_suggestion)
+        session.flush()
+        return Shared(doc.id, suggestion.id, spare.id, field_suggestion.id)
