@@ -662,6 +662,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/library/field-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pending field value suggestions, newest document first */
+        get: operations["list_field_suggestions_api_library_field_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/field-suggestions/{field_suggestion_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the field to the suggested value, or to an edited one */
+        post: operations["accept_field_suggestion_api_library_field_suggestions__field_suggestion_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/field-suggestions/{field_suggestion_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a field suggestion; that value is not suggested for that field of the document again */
+        post: operations["reject_field_suggestion_api_library_field_suggestions__field_suggestion_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/categories": {
         parameters: {
             query?: never;
@@ -2146,6 +2197,65 @@ export interface components {
              */
             owner_id?: number | null;
         };
+        /** FieldAcceptRequest */
+        FieldAcceptRequest: {
+            /** @description Set the field to this value instead of the suggested one (validated against the field's type). */
+            value: components["schemas"]["JsonValue"];
+        };
+        /** FieldSuggestion */
+        FieldSuggestion: {
+            /** Id */
+            id: number;
+            /** Document Id */
+            document_id: number;
+            /** Document Title */
+            document_title: string | null;
+            /** Original Name */
+            original_name: string | null;
+            /** Field Id */
+            field_id: number;
+            /** Field Slug */
+            field_slug: string;
+            /** Field Name */
+            field_name: string;
+            field_type: components["schemas"]["FieldType"];
+            /**
+             * Options
+             * @description A select field's choices (empty for other types).
+             */
+            options: string[];
+            /** @description The suggested value in the field's canonical form (see /api/fields). */
+            value: components["schemas"]["JsonValue"];
+            /** Confidence */
+            confidence: number | null;
+            /**
+             * Method
+             * @description "offline" or "llm <model>".
+             */
+            method: string;
+            /**
+             * Evidence
+             * @description The words of the document the value was read from.
+             */
+            evidence: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "rejected";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+        };
+        /**
+         * FieldType
+         * @enum {string}
+         */
+        FieldType: "text" | "long_text" | "integer" | "decimal" | "money" | "date" | "boolean" | "url" | "select" | "document_link" | "user";
         /** GroupCreate */
         GroupCreate: {
             /** Name */
@@ -2250,6 +2360,7 @@ export interface components {
          * @enum {string}
          */
         IngestMode: "attachments" | "message" | "both";
+        JsonValue: unknown;
         /** LanguageChange */
         LanguageChange: {
             /**
@@ -2978,6 +3089,26 @@ export interface components {
         Page_Failure_: {
             /** Items */
             items: components["schemas"]["Failure"][];
+            /**
+             * Total
+             * @description Items matching, across all pages.
+             */
+            total: number;
+            /**
+             * Limit
+             * @description Items per page asked for.
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description Items skipped.
+             */
+            offset: number;
+        };
+        /** Page[FieldSuggestion] */
+        Page_FieldSuggestion_: {
+            /** Items */
+            items: components["schemas"]["FieldSuggestion"][];
             /**
              * Total
              * @description Items matching, across all pages.
@@ -6456,6 +6587,227 @@ export interface operations {
             };
         };
     };
+    list_field_suggestions_api_library_field_suggestions_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only these documents' suggestions (repeat the parameter). */
+                document_id?: number[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FieldSuggestion_"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    accept_field_suggestion_api_library_field_suggestions__field_suggestion_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Field suggestion id. */
+                field_suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FieldAcceptRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldSuggestion"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such suggestion */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_field_suggestion_api_library_field_suggestions__field_suggestion_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Field suggestion id. */
+                field_suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldSuggestion"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such suggestion */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     tree_api_categories_get: {
         parameters: {
             query?: never;
@@ -9623,6 +9975,8 @@ export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentSort"]> = ["-created_at", "created_at", "-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-size_bytes", "size_bytes"];
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
+export const fieldSuggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldSuggestion"]["status"]> = ["pending", "accepted", "rejected"];
+export const fieldTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldType"]> = ["text", "long_text", "integer", "decimal", "money", "date", "boolean", "url", "select", "document_link", "user"];
 export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
 export const languageChangeLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageChange"]["language"]> = ["en", "ko"];
 export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageSource"]> = ["requested", "default", "detected", "model"];

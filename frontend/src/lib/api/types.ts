@@ -30,6 +30,9 @@ export type CategoryNode = Schemas['CategoryNode'];
 export type Suggestion = Schemas['Suggestion'];
 export type SuggestionPage = Schemas['Page_Suggestion_'];
 export type BulkResponse = Schemas['BulkResponse'];
+// issue 19: extract
+export type FieldSuggestion = Schemas['FieldSuggestion'];
+export type FieldSuggestionPage = Schemas['Page_FieldSuggestion_'];
 export type Feed = Schemas['FeedOut'];
 export type FeedCreate = Schemas['FeedCreate'];
 export type FeedFetchResult = Schemas['FeedFetchResult'];

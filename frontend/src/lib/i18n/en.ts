@@ -700,6 +700,20 @@ export const en = {
 	"ask.passage": "Cited passage",
 	"ask.openDocument": "Open the whole document",
 	"ask.quoteNotFound": "The quoted passage is no longer in this document’s text; it may have changed since.",
+	// issue 19: extract
+	"fieldSuggestions.heading": "Field values",
+	"fieldSuggestions.only": "Documents with field values to review",
+	"fieldSuggestions.value": "{field} value",
+	"fieldSuggestions.read": "Read from: “{evidence}”",
+	"fieldSuggestions.method": "by {method}",
+	"fieldSuggestions.offline": "offline extraction",
+	"fieldSuggestions.accept": "Accept {field}",
+	"fieldSuggestions.acceptEdited": "Save {field}",
+	"fieldSuggestions.reject": "Reject {field}",
+	"fieldSuggestions.accepted": "{field} of {name} set to {value}.",
+	"fieldSuggestions.rejected": "Suggested {field} of {name} rejected.",
+	"fieldSuggestions.yes": "Yes",
+	"fieldSuggestions.no": "No",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -701,4 +701,18 @@ export const ko: Record<MessageKey, string> = {
 	"ask.passage": "인용된 구절",
 	"ask.openDocument": "문서 전체 열기",
 	"ask.quoteNotFound": "인용된 구절이 이 문서의 텍스트에 더 이상 없습니다. 그 사이 바뀌었을 수 있습니다.",
+	// issue 19: extract
+	"fieldSuggestions.heading": "필드 값",
+	"fieldSuggestions.only": "검토할 필드 값이 있는 문서",
+	"fieldSuggestions.value": "{field} 값",
+	"fieldSuggestions.read": "읽은 부분: “{evidence}”",
+	"fieldSuggestions.method": "{method}",
+	"fieldSuggestions.offline": "오프라인 추출",
+	"fieldSuggestions.accept": "{field} 수락",
+	"fieldSuggestions.acceptEdited": "{field} 저장",
+	"fieldSuggestions.reject": "{field} 거절",
+	"fieldSuggestions.accepted": "{name}의 {field}을(를) {value}(으)로 설정했습니다.",
+	"fieldSuggestions.rejected": "{name}의 {field} 제안을 거절했습니다.",
+	"fieldSuggestions.yes": "예",
+	"fieldSuggestions.no": "아니요",
 };
