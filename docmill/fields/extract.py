@@ -152,6 +152,7 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Words near an amount that say it is not the total (a subtotal, tax, a discount, a line item's unit price).
 NOT_TOTAL = ("소계", "subtotal", "sub-total", "부가세", "부가가치세", "세액", "vat", "tax", "할인", "discount", "단가")
 DUE_SUFFIX = re.compile(r"^\s*(?:까지|이내|전까지)")
+RANGE_NEXT = re.compile(r"^\s*[~–]\s*\d")
 STOP_WORDS = frozenset(
     [
         "the",
@@ -345,6 +346,7 @@ _NUM = r"(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 AMOUNT_FORMS: list[tuple[re.Pattern[str], str, float]] = [
     (re.compile(r"(?:금\s*)?" + _NUM + r"\s*원(?!\w)"), "KRW", 0.95),
     (re.compile(r"(?:₩|\\|KRW|krw)\s*" + _NUM), "KRW", 0.95),
+    (re.compile(r"(?<![A-Za-z])W\s?" + _NUM), "KRW", 0.75),  # ₩ as OCR often reads it
     (re.compile(_NUM + r"\s*(?:KRW)(?![A-Za-z])"), "KRW", 0.9),
     (re.compile(r"(?:US\$|\$|USD\s*)\s*" + _NUM), "USD", 0.95),
     (re.compile(_NUM + r"\s*(?:USD|dollars)(?![A-Za-z])"), "USD", 0.85),
@@ -361,6 +363,8 @@ BARE_AMOUNT = re.compile(r"(?<![\w.,/-])" + _NUM + r"(?=[ \t]*(?:$|\|))", re.M)
 def parse_number(text: str, currency: str | None = None) -> Decimal | None:
     """'1,234.56' → 1234.56; '1.234,56' and '99,90' (a euro's decimal comma) → 1234.56, 99.90; '125 000' → 125000."""
     raw = text.strip().replace(" ", "").replace("\u00a0", "")
+    if currency in ("KRW", "JPY") and re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return Decimal(re.sub(r"[.,]", "", raw))  # no minor unit: every separator groups thousands
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw) or re.fullmatch(r"\d+,\d{1,2}", raw):
         if currency in ("KRW", "JPY") and re.fullmatch(r"\d+,\d{1,2}", raw):
             return None  # '12,50원' is no amount
@@ -426,6 +430,8 @@ def _best(
         strength, hit = _score(text, c, hits)
         if prefer_due_suffix and DUE_SUFFIX.match(text[c.end : c.end + 6]):
             strength, hit = max(strength, 0.9), hit
+        if prefer_due_suffix and RANGE_NEXT.match(text[c.end : c.end + 4]):
+            strength *= 0.5  # the start of a period ("2026-02-18 ~ 2026-02-26"): its end is the deadline
         scored.append((strength, c, hit))
     return _pick(scored, spec)
 

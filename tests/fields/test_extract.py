@@ -24,6 +24,7 @@ ISSUE = FieldSpec(3, "issued", "Issued", FieldType.DATE, extraction_hint="the is
         ("Due: 03/14/2026", "2026-03-14"),  # a month above 12 can only be US order
         ("Deadline: 4th Apr 2026", "2026-04-04"),
         ("2026년 5월 2일까지 보내 주세요. 작성 2026년 4월 1일", "2026-05-02"),
+        ("입금기한 2026-02-18 ~ 2026-02-26", "2026-02-26"),  # a period's end is the deadline
     ],
 )
 def test_date_forms(text: str, due: str) -> None:
@@ -51,6 +52,8 @@ def test_the_date_nearest_the_hint_wins() -> None:
         ("총액 금 125,000원", "125000", "KRW"),
         ("납부금액 KRW 125,000", "125000", "KRW"),
         ("Amount due: 48.20 EUR", "48.2", "EUR"),
+        ("결제하실 금액 W83,800", "83800", "KRW"),  # ₩ as OCR reads it
+        ("| 합계 | 2.860,000원 |", "2860000", "KRW"),  # an OCR'd comma as a dot: won have no minor unit
     ],
 )
 def test_amount_forms(text: str, amount: str, currency: str) -> None:
