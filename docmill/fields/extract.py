@@ -22,6 +22,7 @@ and discounts lose; with no total keyword the largest amount is taken, less conf
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -211,12 +212,21 @@ class _Hit:
     word: str
 
 
+@functools.lru_cache(maxsize=256)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding every keyword (each a named alternative, so overlapping keywords all count)."""
+    parts = [
+        re.escape(w) if not w.isascii() else r"(?<![a-z])" + re.escape(w) + r"(?![a-z])"
+        for w in sorted(keywords, key=len, reverse=True)
+    ]
+    return re.compile("(?=(" + "|".join(parts) + "))")
+
+
 def _keyword_hits(folded: str, keywords: Iterable[str]) -> list[_Hit]:
-    hits: list[_Hit] = []
-    for word in keywords:
-        pattern = re.escape(word) if not word.isascii() else r"(?<![a-z])" + re.escape(word) + r"(?![a-z])"
-        hits += [_Hit(m.start(), m.end(), word) for m in re.finditer(pattern, folded)]
-    return hits
+    words = tuple(keywords)
+    if not words:
+        return []
+    return [_Hit(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in _keyword_pattern(words).finditer(folded)]
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -566,6 +576,9 @@ EXTRACTORS = {
 
 def fold(text: str) -> str:
     """Lower-case, keeping every character's position (so a match in the folded text points into the text)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
