@@ -9,6 +9,11 @@
 The suggestion is the document's one pending suggestion (replaced on a rerun); a path the user rejected for
 the document is never suggested again, and a document the user already filed gets no new suggestion. Tags
 this stage added before are replaced; tags from elsewhere stay. Documents without text are skipped.
+
+Custom fields: the document's empty hinted fields (docmill.fields.suggestions.empty_hinted_specs, read in
+prepare) are extracted in run — by the LLM in a second JSON-schema call when one is configured
+(docmill.fields.llm_extract; an invalid answer fails the row naming why), else offline
+(docmill.fields.extract) — and stored as pending field suggestions; the note ends "; fields: amount, due_date".
 """
 
 from __future__ import annotations
