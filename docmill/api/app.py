@@ -39,6 +39,7 @@ from docmill.api.routes import (
     trash,
     uploads,
     users,
+    workflows,
 )
 from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import HashGate, LoginThrottle
@@ -71,6 +72,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     trash.router,
     system.router,
+    workflows.router,
+    workflows.documents_router,
 )
 # Routers outside the auth requirement (login, health); they carry their own paths.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, session.router)
