@@ -15,6 +15,7 @@ from docmill.db.engine import Database
 from docmill.models import Category, Document, WorkflowRun
 from docmill.workflows import service
 from docmill.workflows.types import RuleSpec
+from tests.api.conftest import account, api, app, client  # noqa: F401 (the api fixtures)
 
 MakeRule = Callable[..., int]
 MakeDoc = Callable[..., int]
