@@ -21,6 +21,12 @@ MakeRule = Callable[..., int]
 MakeDoc = Callable[..., int]
 
 
+@pytest.fixture(autouse=True)
+def _no_background_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The api's workflow runner stays off here: the tests deliver webhooks and run schedules themselves."""
+    monkeypatch.setenv("DOCMILL_WORKFLOW_INTERVAL", "0")
+
+
 @pytest.fixture
 def make_rule(database: Database, settings: Settings) -> MakeRule:
     def _make(**spec: Any) -> int:

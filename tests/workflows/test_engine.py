@@ -297,3 +297,13 @@ def test_scheduled_rule_is_run_by_one_process_at_a_time(database: Database, make
 def test_invalid_rules_say_what_is_wrong(spec: dict, problem: str) -> None:
     with pytest.raises(ValidationError, match=problem):
         RuleSpec.model_validate({"name": "r", **spec})
+
+
+def test_a_runaway_pattern_times_out_as_no_match(
+    database: Database, make_rule: MakeRule, doc: MakeDoc, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_rule(trigger="updated", conditions=[{"type": "text_regex", "pattern": r"(a|aa)+$"}], actions=TAG)
+    doc_id = doc("a" * 60 + "!")  # exponential backtracking: stopped by the timeout
+    assert run(database, doc_id) == []
+    assert load(database, doc_id)[0].tags == []
+    assert "took longer than" in caplog.text
