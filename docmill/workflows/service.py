@@ -96,7 +96,7 @@ def update_rule(session: Session, rule_id: int, spec: RuleSpec) -> WorkflowRule:
     rule = get_rule(session, rule_id)
     for key, value in _columns(spec).items():
         setattr(rule, key, value)
-    rule.updated_at = sa.func.now()  # type: ignore[assignment]
+    rule.updated_at = sa.func.clock_timestamp()  # type: ignore[assignment]  (a new version for the parse cache)
     session.flush()
     session.refresh(rule)
     return rule
