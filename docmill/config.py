@@ -94,6 +94,16 @@ class Settings(BaseSettings):
         description="Seconds between the dashboard history's samples (taken by the api, one process at a time); "
         "0 turns sampling off.",
     )
+    workflow_interval: float = Field(
+        default=5.0,
+        description="Seconds between the workflow runner's rounds (webhook deliveries, scheduled rules), run by the "
+        "api and the worker; 0 turns it off.",
+    )
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="Seconds a webhook receiver has to answer.")
+    webhook_backoff_s: float = Field(
+        default=30.0, gt=0, description="Seconds before a failed webhook's first retry; doubles each time (max 6 h)."
+    )
+    webhook_max_attempts: int = Field(default=8, ge=1, description="Attempts before a webhook delivery fails for good.")
     worker_lease_s: float | None = Field(
         default=None, description="Override every stage's lease (seconds a claimed row is held without a heartbeat)."
     )

@@ -40,6 +40,7 @@ from docmill.api.routes import (
     trash,
     uploads,
     users,
+    workflows,
 )
 from docmill.auth.service import ensure_first_admin
 from docmill.auth.throttle import HashGate, LoginThrottle
@@ -48,6 +49,7 @@ from docmill.db.check import check_schema
 from docmill.db.engine import get_database
 from docmill.errors import DatabaseError
 from docmill.history.sampler import Sampler
+from docmill.workflows.runner import WorkflowRunner
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,8 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     trash.router,
     system.router,
+    workflows.router,
+    workflows.documents_router,
 )
 # Routers outside the auth requirement (login, health); they carry their own paths.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, session.router)
@@ -181,6 +185,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     sampler: Sampler | None = None  # the dashboard history's sampler (one writer across processes)
     keeper: Housekeeper | None = None
+    runner: WorkflowRunner | None = None  # webhook deliveries and scheduled rules
     try:
         db = await run_in_threadpool(get_database)
         report = await run_in_threadpool(check_schema, db.url)
@@ -188,6 +193,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await run_in_threadpool(lambda: ensure_first_admin(db, settings, generate=False))
             keeper = Housekeeper(db, settings)
             keeper.start()
+            runner = WorkflowRunner(db, settings)
+            runner.start()
             sampler = Sampler(db, settings.dashboard_sample_interval)
         else:
             for problem in report.problems():
@@ -203,6 +210,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await run_in_threadpool(sampler.stop)
         if keeper is not None:
             keeper.stop()
+        if runner is not None:
+            await run_in_threadpool(runner.stop)
 
 
 def create_app() -> FastAPI:

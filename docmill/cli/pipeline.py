@@ -7,9 +7,11 @@ from rich.table import Table
 
 from docmill.cli.common import cli_command, console, in_transaction
 from docmill.cli.signals import run_until_stopped
+from docmill.config import get_settings
 from docmill.db.engine import open_database
 from docmill.pipeline import operations
 from docmill.pipeline.registry import parse_stage_list
+from docmill.workflows.runner import WorkflowRunner
 
 queue_app = typer.Typer(help="Queue controls per stage and per document.", no_args_is_help=True)
 
@@ -25,7 +27,12 @@ def worker(
     specs = parse_stage_list(stages)
     db = open_database(application_name="docmill-worker")
     w = Worker(db, specs, concurrency=concurrency)
-    run_until_stopped("worker", w.run_forever, w.stop)  # finishes in-flight work, then returns
+    runner = WorkflowRunner(db, get_settings())  # webhook deliveries and scheduled rules, beside the stages
+    runner.start()
+    try:
+        run_until_stopped("worker", w.run_forever, w.stop)  # finishes in-flight work, then returns
+    finally:
+        runner.stop()
 
 
 def lag_table() -> Table:

@@ -39,6 +39,8 @@ from docmill.errors import DocmillError
 from docmill.models import Feed, User
 from docmill.pipeline.queue import enqueue_entry
 from docmill.pipeline.registry import DocumentKind
+from docmill.workflows.engine import run_rules_by_id
+from docmill.workflows.types import Trigger
 
 log = logging.getLogger(__name__)
 
@@ -313,6 +315,7 @@ def _store_entries(
             )
             if stored.created:
                 enqueue_entry(session, stored.id, DocumentKind.NEWS.value)
+                run_rules_by_id(session, stored.id, Trigger.ADDED)
                 outcome.added += 1
             else:
                 outcome.linked += 1

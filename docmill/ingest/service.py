@@ -28,6 +28,8 @@ from docmill.ingest.names import sanitize_name
 from docmill.models import Document, DocumentShare, User
 from docmill.permissions.access import Viewer, access_of
 from docmill.pipeline.queue import enqueue_entry
+from docmill.workflows.engine import run_rules_by_id
+from docmill.workflows.types import Trigger
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,7 @@ def _ingest_spooled(
         ).scalar_one_or_none()
         if new_id is not None:
             enqueue_entry(session, new_id, str(detected.kind))
+            run_rules_by_id(session, new_id, Trigger.ADDED)
             log.debug("added document %s (%s, %s)", new_id, detected.media_type, name)
             return IngestResult("added", new_id, None, name)
         existing = session.execute(

@@ -14,6 +14,7 @@ from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessag
 from docmill.models.page import DocumentPage
 from docmill.models.permissions import AuditEntry, DocumentShare, Group, GroupMember
 from docmill.models.queue import QueueRow, StageControl
+from docmill.models.workflows import WebhookDelivery, WorkflowRule, WorkflowRun
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -47,4 +48,7 @@ __all__ = [
     "StageControl",
     "SuggestionStatus",
     "User",
+    "WebhookDelivery",
+    "WorkflowRule",
+    "WorkflowRun",
 ]

@@ -47,6 +47,8 @@ from docmill.library.service import (
 from docmill.models import Category, Document
 from docmill.search.service import vector_literal
 from docmill.stages.base import NO_TEXT, StageContext, StageHandler, ai_text
+from docmill.workflows.engine import run_rules
+from docmill.workflows.types import Trigger
 
 EXISTING_TAGS = 300
 EMBED_CHARS = 2000  # the start of the document represents it (e5 reads 512 tokens anyway)
@@ -259,6 +261,13 @@ class ClassifyHandler(StageHandler):
         return {"fields": payload.fields, "proposals": proposals, "fields_method": method}
 
     def store(self, ctx: StageContext, session: Session, document: Document, result: ClassifyResult) -> str | None:
+        note = self._store_result(ctx, session, document, result)
+        run_rules(session, document, Trigger.PROCESSED)  # workflows: after the category and suggestions
+        return note
+
+    def _store_result(
+        self, ctx: StageContext, session: Session, document: Document, result: ClassifyResult
+    ) -> str | None:
         if result.skipped:
             return NO_TEXT
         note = self._store_classification(ctx, session, document, result)

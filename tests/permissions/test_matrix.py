@@ -147,6 +147,26 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("PUT", "/api/account/language"): Case(Policy.AUTH, 200, lambda: {"language": "ko"}),
     ("GET", "/api/admin/overview"): Case(Policy.ADMIN, 200),
     ("POST", "/api/admin/llm/test"): Case(Policy.ADMIN, ANY),
+    # issue 19: workflows
+    ("GET", "/api/workflows"): Case(Policy.ADMIN, 200),
+    ("POST", "/api/workflows"): Case(Policy.ADMIN, 422, lambda: {"name": "x", "trigger": "added", "actions": []}),
+    ("POST", "/api/workflows/order"): Case(Policy.ADMIN, (422, "invalid_workflow_order"), lambda: {"ids": [999_999]}),
+    ("POST", "/api/workflows/dry-run"): Case(
+        Policy.ADMIN, 200, lambda: {"name": "x", "trigger": "added", "actions": [{"type": "add_tags", "tags": ["t"]}]}
+    ),
+    ("GET", "/api/workflows/runs"): Case(Policy.ADMIN, 200),
+    ("GET", "/api/workflows/{rule_id}"): Case(Policy.ADMIN, (404, "workflow_not_found")),
+    ("PUT", "/api/workflows/{rule_id}"): Case(
+        Policy.ADMIN,
+        (404, "workflow_not_found"),
+        lambda: {"name": "x", "trigger": "added", "actions": [{"type": "add_tags", "tags": ["t"]}]},
+    ),
+    ("DELETE", "/api/workflows/{rule_id}"): Case(Policy.ADMIN, (404, "workflow_not_found")),
+    ("POST", "/api/workflows/{rule_id}/secret"): Case(Policy.ADMIN, (404, "workflow_not_found")),
+    ("POST", "/api/workflows/{rule_id}/dry-run"): Case(Policy.ADMIN, (404, "workflow_not_found")),
+    ("GET", "/api/workflows/{rule_id}/runs"): Case(Policy.ADMIN, (404, "workflow_not_found")),
+    ("GET", "/api/workflows/{rule_id}/deliveries"): Case(Policy.ADMIN, (404, "workflow_not_found")),
+    ("GET", "/api/documents/{document_id}/workflow-runs"): Case(Policy.VIEW, 200),
 }
 
 PERSONAS = ("anonymous", "stranger", "viewer", "editor", "owner", "admin")

@@ -27,6 +27,8 @@ from docmill.models import Category, Document, DocumentPage, QueueRow, User
 from docmill.ocr import LOW_CONFIDENCE
 from docmill.permissions.access import Access, Viewer, view_clause
 from docmill.transcripts import transcript_flags, transcript_note
+from docmill.workflows.engine import run_rules
+from docmill.workflows.types import Trigger
 
 D = Document.__table__.c
 Q = QueueRow.__table__.c
@@ -305,6 +307,8 @@ def update_document(
     if "tags" in fields:
         document.tags = normalize_tags(tags or [])
     document.updated_at = datetime.now(UTC)
+    session.flush()
+    run_rules(session, document, Trigger.UPDATED)
 
 
 # ---- files ------------------------------------------------------------------------------------------

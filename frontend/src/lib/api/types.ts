@@ -76,3 +76,8 @@ export type MailSecurity = Schemas['Security'];
 export type MailIngestMode = Schemas['IngestMode'];
 export type MailAfterAction = Schemas['AfterAction'];
 export { afterActionValues, ingestModeValues, securityValues } from './schema';
+// issue 19: workflows
+export type WorkflowRule = Schemas['RuleOut'];
+export type WorkflowRuleIn = Schemas['RuleIn'];
+export type WorkflowRun = Schemas['RunOut'];
+export type WorkflowDryRun = Schemas['DryRunOut'];

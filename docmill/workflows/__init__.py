@@ -1,0 +1,1 @@
+"""Workflows: ordered rules (trigger → conditions → actions) run in the transaction of the triggering change."""
