@@ -28,6 +28,7 @@ from docmill.api.routes import (
     dashboard,
     documents,
     feeds,
+    fields,
     health,
     library,
     mail,
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 # it). Imported by name: a router module that is missing or broken stops the api at start, never silently.
 API_ROUTERS: tuple[APIRouter, ...] = (
     documents.router,
+    fields.router,
     uploads.router,
     queue.router,
     dashboard.router,

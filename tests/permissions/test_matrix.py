@@ -144,6 +144,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("PUT", "/api/account/language"): Case(Policy.AUTH, 200, lambda: {"language": "ko"}),
     ("GET", "/api/admin/overview"): Case(Policy.ADMIN, 200),
     ("POST", "/api/admin/llm/test"): Case(Policy.ADMIN, ANY),
+    # issue 19: fields
+    ("GET", "/api/fields"): Case(Policy.AUTH, 200),
+    ("POST", "/api/fields"): Case(Policy.ADMIN, 201, lambda: {"name": f"F {_unique()}", "type": "text"}),
+    ("PATCH", "/api/fields/{field_id}"): Case(Policy.ADMIN, (404, "field_not_found"), lambda: {"name": "n"}),
+    ("DELETE", "/api/fields/{field_id}"): Case(Policy.ADMIN, (404, "field_not_found")),
+    ("GET", "/api/documents/{document_id}/fields"): Case(Policy.VIEW, 200),
+    ("PUT", "/api/documents/{document_id}/fields"): Case(Policy.EDIT, 200, lambda: {"values": {}}),
 }
 
 PERSONAS = ("anonymous", "stranger", "viewer", "editor", "owner", "admin")
@@ -200,6 +207,7 @@ def test_permission_matrix(
             rule_id=999_999,
             token_id=999_999,
             thread_id=999_999,
+            field_id=999_999,
             user_id=target,
             group_id=group,
         )
