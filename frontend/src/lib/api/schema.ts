@@ -352,6 +352,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The custom fields, in their order */
+        get: operations["list_fields_api_fields_get"];
+        put?: never;
+        /** Define a custom field (admins) */
+        post: operations["create_field_api_fields_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a custom field with every document's value of it (admins) */
+        delete: operations["delete_field_api_fields__field_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a custom field's name, options, currency, hint, pattern or position (admins) */
+        patch: operations["update_field_api_fields__field_id__patch"];
+        trace?: never;
+    };
+    "/api/documents/{document_id}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document's custom field values */
+        get: operations["document_fields_api_documents__document_id__fields_get"];
+        /** Set or clear (null) a document's custom field values, all or none */
+        put: operations["set_document_fields_api_documents__document_id__fields_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue": {
         parameters: {
             query?: never;
@@ -1299,6 +1353,11 @@ export interface components {
             /** Date To */
             date_to?: string | null;
             /**
+             * Fields
+             * @description Custom field filters as in GET /api/documents?field=…: amount>100000, due<2026-12-31.
+             */
+            fields?: string[];
+            /**
              * Turns
              * @description Earlier turns, oldest first.
              */
@@ -1630,6 +1689,104 @@ export interface components {
             /** Count */
             count: number;
         };
+        /** CustomFieldCreate */
+        CustomFieldCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Slug
+             * @description Default: from the name.
+             */
+            slug?: string | null;
+            type: components["schemas"]["FieldType"];
+            /**
+             * Options
+             * @description Required for select.
+             */
+            options?: string[];
+            /** Default Currency */
+            default_currency?: string | null;
+            /** Extraction Hint */
+            extraction_hint?: string | null;
+            /** Pattern */
+            pattern?: string | null;
+            /** Position */
+            position?: number | null;
+        };
+        /** CustomFieldOut */
+        CustomFieldOut: {
+            /** Id */
+            id: number;
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            type: components["schemas"]["FieldType"];
+            /**
+             * Options
+             * @description A select field's choices.
+             */
+            options: string[];
+            /**
+             * Default Currency
+             * @description A money field's currency when a value gives none.
+             */
+            default_currency: string | null;
+            /**
+             * Extraction Hint
+             * @description What to extract into it, e.g. "the total amount to pay".
+             */
+            extraction_hint: string | null;
+            /**
+             * Pattern
+             * @description A regular expression a text value must match.
+             */
+            pattern: string | null;
+            /** Position */
+            position: number;
+            /**
+             * Accepted
+             * @description What a value of this field may be, in words.
+             */
+            accepted: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CustomFieldUpdate
+         * @description What to change; what is left out stays. The slug and the type never change.
+         */
+        CustomFieldUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Options */
+            options?: string[] | null;
+            /**
+             * Default Currency
+             * @description "" clears it.
+             */
+            default_currency?: string | null;
+            /**
+             * Extraction Hint
+             * @description "" clears it.
+             */
+            extraction_hint?: string | null;
+            /**
+             * Pattern
+             * @description "" clears it.
+             */
+            pattern?: string | null;
+            /** Position */
+            position?: number | null;
+        };
         /** Dashboard */
         Dashboard: {
             /**
@@ -1813,6 +1970,13 @@ export interface components {
              */
             visible_to_all: boolean;
             /**
+             * Fields
+             * @description slug → value of the custom fields asked for (the list's `fields`; a document's every value in its details); a field without a value is left out.
+             */
+            fields?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /**
              * @description What you may do: view; edit (title, category, tags, reprocess); owner (also delete, share).
              * @default owner
              */
@@ -1872,6 +2036,46 @@ export interface components {
              * @description What the transcript's flags mean and what to do; null when it is not flagged.
              */
             transcript_note?: string | null;
+            /**
+             * Field Values
+             * @description The custom field values with who set them (GET …/fields has the same).
+             */
+            field_values?: components["schemas"]["FieldValue"][];
+        };
+        /** DocumentFields */
+        DocumentFields: {
+            /** Document Id */
+            document_id: number;
+            /**
+             * Values
+             * @description The fields this document has a value of, in the fields' order.
+             */
+            values: components["schemas"]["FieldValue"][];
+        };
+        /** DocumentFieldsUpdate */
+        DocumentFieldsUpdate: {
+            /**
+             * Values
+             * @description slug → the new value (null clears it). All are checked before any is written.
+             */
+            values: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+        };
+        /** DocumentFieldsUpdated */
+        DocumentFieldsUpdated: {
+            /** Document Id */
+            document_id: number;
+            /**
+             * Values
+             * @description The fields this document has a value of, in the fields' order.
+             */
+            values: components["schemas"]["FieldValue"][];
+            /**
+             * Changed
+             * @description Only what actually changed (setting a value again is none).
+             */
+            changed: components["schemas"]["FieldChangeOut"][];
         };
         /**
          * DocumentKind
@@ -1947,6 +2151,13 @@ export interface components {
              * @default false
              */
             visible_to_all: boolean;
+            /**
+             * Fields
+             * @description slug → value of the custom fields asked for (the list's `fields`; a document's every value in its details); a field without a value is left out.
+             */
+            fields?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
         };
         /**
          * DocumentUpdate
@@ -1987,6 +2198,16 @@ export interface components {
              * @description What to do about it.
              */
             hint?: string | null;
+            /**
+             * Field
+             * @description The input it is about (a custom field's slug), when one.
+             */
+            field?: string | null;
+            /**
+             * Accepted
+             * @description What that input accepts.
+             */
+            accepted?: string | null;
         };
         /**
          * Failure
@@ -2146,6 +2367,43 @@ export interface components {
              */
             owner_id?: number | null;
         };
+        /** FieldChangeOut */
+        FieldChangeOut: {
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            old: components["schemas"]["JsonValue"];
+            /** @description null: cleared. */
+            new: components["schemas"]["JsonValue"];
+        };
+        /**
+         * FieldType
+         * @enum {string}
+         */
+        FieldType: "text" | "long_text" | "integer" | "decimal" | "money" | "date" | "boolean" | "url" | "select" | "document_link" | "user";
+        /** FieldValue */
+        FieldValue: {
+            /** Field Id */
+            field_id: number;
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            type: components["schemas"]["FieldType"];
+            /** @description Canonical: a string (text, URL, select, decimal "12.50"), an integer, "YYYY-MM-DD", true/false, an id (document link, user) or {"amount": "125000", "currency": "KRW"} (money). */
+            value: components["schemas"]["JsonValue"];
+            /**
+             * Source
+             * @description Who set it: user, extraction, workflow or bulk.
+             */
+            source: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** GroupCreate */
         GroupCreate: {
             /** Name */
@@ -2250,6 +2508,7 @@ export interface components {
          * @enum {string}
          */
         IngestMode: "attachments" | "message" | "both";
+        JsonValue: unknown;
         /** LanguageChange */
         LanguageChange: {
             /**
@@ -4033,8 +4292,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip. */
                 offset?: number;
-                /** @description Order; '-' means descending. */
-                sort?: components["schemas"]["DocumentSort"];
+                /** @description Order; '-' means descending; field:<slug>: by a custom field (documents without one last). */
+                sort?: components["schemas"]["DocumentSort"] | string;
                 /** @description Any of these kinds. */
                 kind?: components["schemas"]["DocumentKind"][];
                 /** @description In this category exactly. */
@@ -4055,6 +4314,10 @@ export interface operations {
                 created_before?: string | null;
                 /** @description true: list deleted documents (the trash) instead. */
                 deleted?: boolean;
+                /** @description Custom field filters (all must hold). */
+                field?: string[];
+                /** @description Custom field slugs, comma-separated, whose values each item carries (columns). */
+                fields?: string | null;
             };
             header?: never;
             path?: never;
@@ -5254,6 +5517,409 @@ export interface operations {
             };
         };
     };
+    list_fields_api_fields_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_field_api_fields_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unusable definition */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_field_api_fields__field_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Custom field id. */
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_field_api_fields__field_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Custom field id. */
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unusable definition */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    document_fields_api_documents__document_id__fields_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentFields"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_document_fields_api_documents__document_id__fields_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentFieldsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentFieldsUpdated"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value the field does not accept: error.field names it, error.accepted says what */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_stages_api_queue_get: {
         parameters: {
             query?: never;
@@ -5860,6 +6526,8 @@ export interface operations {
                 date_to?: string | null;
                 /** @description Which searches to run. */
                 mode?: "hybrid" | "fulltext" | "vector";
+                /** @description Custom field filters, repeatable: amount>100000, due<2026-12-31, state:paid, due:empty. The same can be written in q: field:amount>100000 관리비. */
+                field?: string[] | null;
             };
             header?: never;
             path?: never;
@@ -9623,6 +10291,7 @@ export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentSort"]> = ["-created_at", "created_at", "-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-size_bytes", "size_bytes"];
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
+export const fieldTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldType"]> = ["text", "long_text", "integer", "decimal", "money", "date", "boolean", "url", "select", "document_link", "user"];
 export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
 export const languageChangeLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageChange"]["language"]> = ["en", "ko"];
 export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageSource"]> = ["requested", "default", "detected", "model"];
