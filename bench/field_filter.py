@@ -11,9 +11,9 @@ integer), then VACUUM ANALYZE. Times, `--runs` times each, interleaved:
   `(value->>'amount')::numeric > X` (no typed column, so no index but the primary key).
 
 Both run the service's own statement (its columns, joins and order, `created_at DESC NULLS LAST`), so only
-the filter differs. X keeps about 2 % of the documents (a selective filter, the case an index is for) and, as a second pair,
-about 50 % (where a scan is as good). ratio_vs_jsonb = jsonb p50 / docmill p50 for the selective filter
-(higher: docmill faster); ratio_vs_jsonb_broad the same for the broad one.
+the filter differs. X keeps about 2 % of the documents (a selective filter, the case an index is for)
+and, as a second pair, about 50 % (where a scan is as good). ratio_vs_jsonb = jsonb p50 / docmill p50 for
+the selective filter (higher: docmill faster); ratio_vs_jsonb_broad the same for the broad one.
 
     .venv/bin/python bench/field_filter.py [--quick] [--docs 20000] [--runs 30]
 

@@ -701,6 +701,9 @@ export const en = {
 	"ask.openDocument": "Open the whole document",
 	"ask.quoteNotFound": "The quoted passage is no longer in this document’s text; it may have changed since.",
 	// issue 19: fields
+	"error.invalid_field_value": "A field cannot take this value: {message}",
+	"error.invalid_field_filter": "This field filter cannot be used: {message}",
+	"error.unknown_field": "There is no such field: {message}",
 	"nav.fields": "Fields",
 	"admin.fields": "Custom fields",
 	"admin.fieldsHint": "Typed values on documents — an amount, a due date, a policy number — to filter, sort and search by.",

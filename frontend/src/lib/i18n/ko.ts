@@ -702,6 +702,9 @@ export const ko: Record<MessageKey, string> = {
 	"ask.openDocument": "문서 전체 열기",
 	"ask.quoteNotFound": "인용된 구절이 이 문서의 텍스트에 더 이상 없습니다. 그 사이 바뀌었을 수 있습니다.",
 	// issue 19: fields
+	"error.invalid_field_value": "필드에 이 값을 넣을 수 없습니다: {message}",
+	"error.invalid_field_filter": "이 필드 필터는 쓸 수 없습니다: {message}",
+	"error.unknown_field": "그런 필드가 없습니다: {message}",
 	"nav.fields": "필드",
 	"admin.fields": "사용자 정의 필드",
 	"admin.fieldsHint": "금액, 납부 기한, 증권 번호처럼 문서에 붙는 형식 있는 값 — 거르고 정렬하고 검색할 수 있습니다.",
