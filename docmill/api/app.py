@@ -29,6 +29,7 @@ from docmill.api.routes import (
     documents,
     feeds,
     field_suggestions,
+    fields,
     health,
     library,
     mail,
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 # it). Imported by name: a router module that is missing or broken stops the api at start, never silently.
 API_ROUTERS: tuple[APIRouter, ...] = (
     documents.router,
+    fields.router,
     uploads.router,
     queue.router,
     dashboard.router,

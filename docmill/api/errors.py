@@ -1,4 +1,5 @@
-"""One error body shape everywhere: {"error": {"code": …, "message": …, "hint": …}}."""
+"""One error body shape everywhere: {"error": {"code": …, "message": …, "hint": …}}; an error about one input
+(a custom field's value) also names it: "field" and its "accepted" forms."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class ErrorDetail(BaseModel):
     code: str = Field(description='Machine-readable, e.g. "not_found", "unauthorized", "invalid_request".')
     message: str = Field(description="What went wrong.")
     hint: str | None = Field(default=None, description="What to do about it.")
+    field: str | None = Field(default=None, description="The input it is about (a custom field's slug), when one.")
+    accepted: str | None = Field(default=None, description="What that input accepts.")
 
 
 class ErrorBody(BaseModel):
@@ -46,10 +49,18 @@ class ApiError(HTTPException):
 
 
 def error_response(
-    status: int, code: str, message: str, hint: str | None = None, headers: Mapping[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    field: str | None = None,
+    accepted: str | None = None,
 ) -> JSONResponse:
-    body = ErrorBody(error=ErrorDetail(code=code, message=message, hint=hint))
-    return JSONResponse(status_code=status, content=body.model_dump(), headers=dict(headers) if headers else None)
+    detail = ErrorDetail(code=code, message=message, hint=hint, field=field, accepted=accepted)
+    content = {"error": detail.model_dump(exclude_none=True) | {"hint": hint}}  # hint stays, even null
+    return JSONResponse(status_code=status, content=content, headers=dict(headers) if headers else None)
 
 
 def error_doc(description: str) -> dict[str, Any]:
@@ -100,7 +111,15 @@ def http_error_response(request: Request, exc: StarletteHTTPException) -> JSONRe
 def _typed_handler(status: int, default_code: str) -> Any:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DocmillError)
-        return error_response(status, exc.code or default_code, exc.message, exc.hint)
+        field, accepted = getattr(exc, "field", None), getattr(exc, "accepted", None)
+        return error_response(
+            status,
+            exc.code or default_code,
+            exc.message,
+            exc.hint,
+            field=field if isinstance(field, str) else None,
+            accepted=accepted if isinstance(accepted, str) else None,
+        )
 
     return handle
 

@@ -48,6 +48,7 @@ def _search_filters(filters: AskFilters) -> Filters:
         filters.date_from,
         filters.date_to,
         filters.tag,
+        filters.fields,
     )
 
 

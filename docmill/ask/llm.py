@@ -95,6 +95,7 @@ def _tool_filters(args: dict[str, Any], base: AskFilters) -> AskFilters:
         date_from=base.date_from or _day(args.get("date_from")),
         date_to=base.date_to or _day(args.get("date_to")),
         tag=pick("tag"),
+        fields=base.fields,
     )
 
 

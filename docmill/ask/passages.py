@@ -70,6 +70,7 @@ def retrieve(
         date_from=filters.date_from,
         date_to=filters.date_to,
         tag=filters.tag,
+        fields=filters.fields,
         settings=settings,
         query_vector=query_vector,
         viewer=viewer,

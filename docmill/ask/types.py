@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from docmill.fields.filters import FieldFilter
+
 
 class AskMode(enum.StrEnum):
     """Which path produced the answer."""
@@ -16,7 +18,7 @@ class AskMode(enum.StrEnum):
 
 @dataclass(frozen=True)
 class AskFilters:
-    """The same filters the search takes (docmill.search.service.Filters), plus a tag."""
+    """The same filters the search takes (docmill.search.service.Filters): a tag and custom field values too."""
 
     category: str | None = None
     kind: str | None = None
@@ -25,13 +27,19 @@ class AskFilters:
     date_from: date | None = None
     date_to: date | None = None
     tag: str | None = None
+    fields: tuple[FieldFilter, ...] = ()
 
     @property
     def any(self) -> bool:
-        return any(v is not None for v in vars(self).values())
+        return any(v not in (None, ()) for v in vars(self).values())
 
     def describe(self) -> str:
-        parts = [f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items() if value is not None]
+        parts = [
+            f"{name.replace('_', ' ')} {value}"
+            for name, value in vars(self).items()
+            if value is not None and name != "fields"
+        ]
+        parts.extend(f"field {f.describe()}" for f in self.fields)
         return ", ".join(parts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import typer
 
@@ -11,6 +12,7 @@ from docmill.ask.types import Answer, AskFilters
 from docmill.cli.common import cli_command, console
 from docmill.cli.search import _parse_day
 from docmill.db.engine import open_database
+from docmill.fields.filters import parse_filters
 
 
 def show(answer: Answer, streamed: str = "") -> None:
@@ -49,6 +51,9 @@ def ask(
     date_to: str = typer.Option(None, "--to", help="Published (else received) on or before YYYY-MM-DD."),
     tag: str = typer.Option(None, "--tag", help="Only documents with this tag."),
     offline: bool = typer.Option(False, "--offline", help="Answer extractively even when an LLM is configured."),
+    field: list[str] = typer.Option(
+        [], "--field", "-f", help="Custom field filter, repeatable: amount>100000, due<2026-12-31, state:paid."
+    ),
 ) -> None:
     """Ask your documents a question: the answer, and the passages it came from."""
     filters = AskFilters(
@@ -61,6 +66,8 @@ def ask(
     db = open_database(application_name="docmill-ask")
     streamed: list[str] = []
     with db.session() as session:
+        if field:
+            filters = replace(filters, fields=tuple(parse_filters(session, field)))
         for event in ask_events(session, question, filters=filters, offline=offline):
             if isinstance(event, Delta):
                 if not as_json:  # live, as the model writes it

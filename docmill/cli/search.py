@@ -14,6 +14,7 @@ from rich.text import Text
 from docmill.cli.common import cli_command, console
 from docmill.db.engine import open_database
 from docmill.errors import DocmillError
+from docmill.fields.filters import parse_filters
 from docmill.search import search as run_search
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -58,6 +59,9 @@ def search(
     date_from: str = typer.Option(None, "--from", help="Published (else received) on or after YYYY-MM-DD."),
     date_to: str = typer.Option(None, "--to", help="Published (else received) on or before YYYY-MM-DD."),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid, fulltext or vector."),
+    field: list[str] = typer.Option(
+        [], "--field", "-f", help="Custom field filter, repeatable: amount>100000, due<2026-12-31, state:paid."
+    ),
 ) -> None:
     """Search documents: full text and meaning together."""
     if mode not in ("hybrid", "fulltext", "vector"):
@@ -76,6 +80,7 @@ def search(
             date_from=_parse_day(date_from, "--from"),
             date_to=_parse_day(date_to, "--to"),
             mode=mode,  # type: ignore[arg-type]
+            fields=parse_filters(session, field),
         )
     if as_json:
         payload = {

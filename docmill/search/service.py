@@ -8,13 +8,15 @@
 - Fusion: each list is collapsed to documents (best chunk first) and a document scores
   sum(1 / (RRF_K + rank)) over the lists it is in.
 - Filters: category (a path or id, with its subcategories), kind, media type ("image/*" for a family),
-  source and a date range on the publication date, else the date docmill received the document.
+  source and a date range on the publication date, else the date docmill received the document; custom
+  field values (docmill.fields.filters), given as filters or inline in the query (`field:amount>100000`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from docmill.config import Settings, get_settings
 from docmill.errors import DocmillError
+from docmill.fields import filters as field_filters
+from docmill.fields.filters import FieldFilter
 from docmill.permissions.access import Viewer, view_sql
 from docmill.search.chunks import documents_on_other_models
 from docmill.search.fused import hybrid_rows
@@ -98,10 +102,11 @@ class Filters:
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
     tag: str | None = None
+    fields: Sequence[FieldFilter] = ()  # custom field filters (docmill.fields.filters)
 
     @property
     def any(self) -> bool:
-        return any(
+        return bool(self.fields) or any(
             v is not None
             for v in (self.category, self.kind, self.media_type, self.source, self.date_from, self.date_to, self.tag)
         )
@@ -170,6 +175,10 @@ def filter_conditions(
     if filters.tag:
         conditions.append("lower(:f_tag) = ANY(SELECT lower(t) FROM unnest(d.tags) t)")
         params["f_tag"] = filters.tag.strip()
+    if filters.fields:
+        field_conditions, field_params = field_filters.conditions_sql(filters.fields, "d")
+        conditions.extend(field_conditions)
+        params.update(field_params)
     when = "coalesce(d.published_at, d.created_at)"
     if filters.date_from is not None:
         start = filters.date_from
@@ -306,17 +315,25 @@ def search(
     query_vector: np.ndarray | None = None,
     viewer: Viewer | None = None,
     tag: str | None = None,
+    fields: Sequence[FieldFilter] = (),
 ) -> SearchResults:
-    """Documents matching `query`, best first, with a highlighted snippet of the best chunk each."""
+    """Documents matching `query`, best first, with a highlighted snippet of the best chunk each.
+
+    `fields` and the query's inline `field:<slug><op><value>` words (removed from the text searched for)
+    filter by custom field values; a filter naming no field or a value its type cannot read raises
+    docmill.fields.filters.FieldFilterError."""
     settings = settings or get_settings()
-    query = " ".join(query.split())
+    query, inline = field_filters.split_query(query)
+    if inline:
+        fields = [*fields, *field_filters.parse_filters(session, inline)]
     limit = max(1, min(int(limit), 200))
     offset = max(0, int(offset))
     results = SearchResults(query=query, hits=[], total=0, limit=limit, offset=offset, mode=mode, model=None)
     if not query:
-        results.warnings.append("empty query")
+        besides = ": give words to look for besides the field filters" if inline else ""
+        results.warnings.append("empty query" + besides)
         return results
-    filters = Filters(category, kind, media_type, source, date_from, date_to, tag)
+    filters = Filters(category, kind, media_type, source, date_from, date_to, tag, tuple(fields))
     built = filter_sql(session, filters, viewer)
     if built is None:
         results.warnings.append(f"no category matches {category!r}")

@@ -45,6 +45,7 @@ HEADINGS = {
         "/admin": "Administration",
         "/admin/users": "Users and groups",
         "/admin/audit": "Audit log",
+        "/admin/fields": "Custom fields",
     },
     "ko": {
         "/": "대시보드",
@@ -56,6 +57,7 @@ HEADINGS = {
         "/admin": "관리",
         "/admin/users": "사용자와 그룹",
         "/admin/audit": "감사 로그",
+        "/admin/fields": "사용자 정의 필드",
     },
 }
 
@@ -240,6 +242,7 @@ def test_every_page_in_both_languages_and_sizes(stack: Stack, database: Database
         ("/admin", "admin"),
         ("/admin/users", "admin-users"),
         ("/admin/audit", "audit"),
+        ("/admin/fields", "admin-fields"),
         (f"/documents/{seeded.sheet}?tab=details", "share-controls"),
         ("/search?q=xyzzyplugh", "search-no-match"),
         ("/nope/nothing-here", "not-found"),

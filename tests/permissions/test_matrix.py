@@ -167,6 +167,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/workflows/{rule_id}/runs"): Case(Policy.ADMIN, (404, "workflow_not_found")),
     ("GET", "/api/workflows/{rule_id}/deliveries"): Case(Policy.ADMIN, (404, "workflow_not_found")),
     ("GET", "/api/documents/{document_id}/workflow-runs"): Case(Policy.VIEW, 200),
+    # issue 19: fields
+    ("GET", "/api/fields"): Case(Policy.AUTH, 200),
+    ("POST", "/api/fields"): Case(Policy.ADMIN, 201, lambda: {"name": f"F {_unique()}", "type": "text"}),
+    ("PATCH", "/api/fields/{field_id}"): Case(Policy.ADMIN, (404, "field_not_found"), lambda: {"name": "n"}),
+    ("DELETE", "/api/fields/{field_id}"): Case(Policy.ADMIN, (404, "field_not_found")),
+    ("GET", "/api/documents/{document_id}/fields"): Case(Policy.VIEW, 200),
+    ("PUT", "/api/documents/{document_id}/fields"): Case(Policy.EDIT, 200, lambda: {"values": {}}),
 }
 
 PERSONAS = ("anonymous", "stranger", "viewer", "editor", "owner", "admin")
@@ -224,6 +231,7 @@ def test_permission_matrix(
             rule_id=999_999,
             token_id=999_999,
             thread_id=999_999,
+            field_id=999_999,
             user_id=target,
             group_id=group,
         )

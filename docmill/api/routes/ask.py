@@ -35,17 +35,21 @@ from docmill.ask.threads import (
 from docmill.ask.types import AskFilters
 from docmill.db.engine import get_database
 from docmill.errors import DocmillError, Invalid
+from docmill.fields.filters import parse_filters
 
 router = APIRouter(tags=["ask"])
 ThreadId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-def filters_of(body: AskRequest) -> AskFilters:
+def filters_of(session: Session, body: AskRequest) -> AskFilters:
     if body.date_from and body.date_to and body.date_from > body.date_to:
         raise Invalid(
             f"date_from {body.date_from} is after date_to {body.date_to}", "swap them", code="invalid_request"
         )
-    return AskFilters(body.category, body.kind, body.media_type, body.source, body.date_from, body.date_to, body.tag)
+    fields = tuple(parse_filters(session, body.fields))
+    return AskFilters(
+        body.category, body.kind, body.media_type, body.source, body.date_from, body.date_to, body.tag, fields
+    )
 
 
 def response_of(answer: Answer, thread_id: int | None = None) -> AskResponse:
@@ -66,7 +70,7 @@ def response_of(answer: Answer, thread_id: int | None = None) -> AskResponse:
 
 def _events(session: Session, body: AskRequest, user: AuthUser) -> Iterator[Delta | AskResponse]:
     """The answer's deltas, then its response, with the turn stored in its thread (one transaction)."""
-    filters = filters_of(body)
+    filters = filters_of(session, body)
     thread = get_thread(session, user.id, body.thread_id) if body.thread_id is not None else None
     turns = [Turn(t.question, t.answer) for t in body.turns]
     if not turns and thread is not None:
@@ -134,7 +138,7 @@ def ask_route(
         raise Invalid(
             "the question is blank", "type a question, e.g. 보일러 점검은 언제 받았지?", code="invalid_request"
         )
-    filters_of(body)  # a bad date range is a 422 before any event is sent
+    filters_of(session, body)  # a bad date range or field filter is a 422 before any event is sent
     if stream:
         if body.thread_id is not None:
             get_thread(session, user.id, body.thread_id)  # 404 before streaming starts

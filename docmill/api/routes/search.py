@@ -11,6 +11,7 @@ from docmill.api.deps import CurrentUser, DbSession
 from docmill.api.errors import ApiError
 from docmill.api.schemas.common import NO_NUL, Limit, Offset
 from docmill.api.schemas.search import SearchHit, SearchResponse
+from docmill.fields.filters import parse_filters
 from docmill.search import search as run_search
 
 router = APIRouter(tags=["search"])
@@ -36,6 +37,14 @@ def search(
     date_from: Annotated[date | None, Query(description="Published (else received) on or after this day.")] = None,
     date_to: Annotated[date | None, Query(description="Published (else received) on or before this day.")] = None,
     mode: Annotated[Literal["hybrid", "fulltext", "vector"], Query(description="Which searches to run.")] = "hybrid",
+    field: Annotated[
+        list[str] | None,
+        Query(
+            max_length=20,
+            description="Custom field filters, repeatable: amount>100000, due<2026-12-31, state:paid, due:empty. "
+            "The same can be written in q: field:amount>100000 관리비.",
+        ),
+    ] = None,
 ) -> SearchResponse:
     if not q.strip():
         raise ApiError(422, "invalid_request", "the query is blank", "type a word or a question in q")
@@ -54,6 +63,7 @@ def search(
         date_to=date_to,
         mode=mode,
         viewer=user.viewer,
+        fields=parse_filters(session, field or []),
     )
     session.rollback()  # search only reads; end the transaction (and its local settings)
     return SearchResponse(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +24,11 @@ class AskRequest(BaseModel):
     tag: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     date_from: date | None = None
     date_to: date | None = None
+    fields: list[Annotated[str, Field(min_length=2, max_length=300, pattern=NO_NUL)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Custom field filters as in GET /api/documents?field=…: amount>100000, due<2026-12-31.",
+    )
     turns: list[AskTurn] = Field(default_factory=list, max_length=20, description="Earlier turns, oldest first.")
     thread_id: int | None = Field(
         default=None, description="Continue this conversation: its earlier turns are read with the question."

@@ -6,9 +6,10 @@ import enum
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from docmill.api.schemas.common import NO_NUL
+from docmill.api.schemas.fields import FieldValue
 from docmill.convert.types import PageSource
 from docmill.models import QueueStatus
 from docmill.pipeline.registry import DocumentKind, ProcessStage
@@ -38,6 +39,19 @@ class DocumentSort(enum.StrEnum):
 
 
 Tag = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_NUL)]
+FieldSortParam = Annotated[
+    str, Field(pattern=r"^-?field:[a-z][a-z0-9_]{0,39}$", description="By a custom field: field:due, -field:due.")
+]
+FieldFilterParam = Annotated[
+    str,
+    Field(
+        min_length=2,
+        max_length=300,
+        pattern=NO_NUL,
+        description="slug<op>value, op one of = : != > >= < <= (amount>100000, due<2026-12-31, state:paid, "
+        "paid:true, due:empty).",
+    ),
+]
 
 
 class DocumentQuery(BaseModel):
@@ -47,7 +61,10 @@ class DocumentQuery(BaseModel):
 
     limit: int = Field(default=50, ge=1, le=200, description="Items per page.")
     offset: int = Field(default=0, ge=0, le=1_000_000_000, description="Items to skip.")
-    sort: DocumentSort = Field(default=DocumentSort.CREATED_DESC, description="Order; '-' means descending.")
+    sort: DocumentSort | FieldSortParam = Field(
+        default=DocumentSort.CREATED_DESC,
+        description="Order; '-' means descending; field:<slug>: by a custom field (documents without one last).",
+    )
     kind: list[DocumentKind] = Field(default_factory=list, description="Any of these kinds.")
     category_id: int | None = Field(default=None, ge=1, le=2**63 - 1, description="In this category exactly.")
     category: str | None = Field(
@@ -63,6 +80,15 @@ class DocumentQuery(BaseModel):
     created_after: datetime | None = None
     created_before: datetime | None = None
     deleted: bool = Field(default=False, description="true: list deleted documents (the trash) instead.")
+    field: list[FieldFilterParam] = Field(
+        default_factory=list, max_length=20, description="Custom field filters (all must hold)."
+    )
+    fields: str | None = Field(
+        default=None,
+        max_length=1000,
+        pattern=r"^[a-z0-9_,]*$",
+        description="Custom field slugs, comma-separated, whose values each item carries (columns).",
+    )
 
 
 class CategoryRef(BaseModel):
@@ -95,6 +121,11 @@ class DocumentSummary(BaseModel):
     owner_id: int | None = Field(default=None, description="The user who owns it; null: nobody (admins only).")
     owner: str | None = Field(default=None, description="The owner's user name.")
     visible_to_all: bool = Field(default=False, description="Every user may see it.")
+    fields: dict[str, JsonValue] | None = Field(
+        default=None,
+        description="slug → value of the custom fields asked for (the list's `fields`; a document's every value "
+        "in its details); a field without a value is left out.",
+    )
 
 
 class StageState(BaseModel):
@@ -167,6 +198,9 @@ class DocumentDetail(DocumentSummary):
     )
     transcript_note: str | None = Field(
         default=None, description="What the transcript's flags mean and what to do; null when it is not flagged."
+    )
+    field_values: list[FieldValue] = Field(
+        default_factory=list, description="The custom field values with who set them (GET …/fields has the same)."
     )
 
 

@@ -14,16 +14,21 @@ from docmill.api.schemas.documents import (
     CategoryRef,
     DocumentDetail,
     DocumentQuery,
+    DocumentSort,
     DocumentSummary,
     OcrSummary,
     PageInfo,
     PipelineStatus,
     StageState,
 )
+from docmill.api.schemas.fields import FieldValue
 from docmill.config import Settings
 from docmill.convert.types import PageSource
 from docmill.errors import Invalid, NotFound
-from docmill.models import Category, Document, DocumentPage, QueueRow, User
+from docmill.fields import filters as field_filters
+from docmill.fields import service as fields
+from docmill.fields.filters import UnknownFieldError
+from docmill.models import Category, CustomField, Document, DocumentFieldValue, DocumentPage, QueueRow, User
 from docmill.ocr import LOW_CONFIDENCE
 from docmill.permissions.access import Access, Viewer, view_clause
 from docmill.transcripts import transcript_flags, transcript_note
@@ -177,21 +182,58 @@ def _summary(row: Any) -> DocumentSummary:
     )
 
 
+def _column_slugs(session: Session, requested: str | None) -> list[str]:
+    """The custom fields whose values list items carry (`fields=amount,due`); an unknown one is a 422."""
+    slugs = [s for s in (requested or "").split(",") if s]
+    if not slugs:
+        return []
+    known = {f.slug for f in fields.list_fields(session)}
+    for slug in slugs:
+        if slug not in known:
+            raise UnknownFieldError(slug, known)
+    return list(dict.fromkeys(slugs))
+
+
+def field_columns(session: Session, document_ids: list[int], slugs: list[str]) -> dict[int, dict[str, Any]]:
+    """document id → {slug: value} of those fields (documents and fields without a value left out)."""
+    if not document_ids or not slugs:
+        return {}
+    F = CustomField.__table__.c
+    V = DocumentFieldValue.__table__.c
+    rows = session.execute(
+        sa.select(V.document_id, F.slug, V.value)
+        .join(CustomField.__table__, F.id == V.field_id)
+        .where(V.document_id.in_(document_ids), F.slug.in_(slugs))
+    ).all()
+    out: dict[int, dict[str, Any]] = {}
+    for document_id, slug, value in rows:
+        out.setdefault(document_id, {})[slug] = value
+    return out
+
+
 def list_documents(session: Session, query: DocumentQuery, viewer: Viewer) -> tuple[list[DocumentSummary], int]:
-    """The page of documents the viewer may see that pass the query's filters."""
+    """The page of documents the viewer may see that pass the query's filters (custom fields' included)."""
     base = sa.select(*SUMMARY_COLUMNS).select_from(_FROM)
     conditions = [*_filters(query), view_clause(viewer, D.id)]
+    conditions.extend(field_filters.conditions(field_filters.parse_filters(session, query.field), D.id))
     if query.deleted and not viewer.is_admin:
         conditions.append(D.owner_id == viewer.id)  # a trash is its owner's: shares do not show it to others
-    name = query.sort.value.lstrip("-")
-    column = _SORT_COLUMNS[name]
-    descending = query.sort.value.startswith("-")
+    sort = str(query.sort.value if isinstance(query.sort, DocumentSort) else query.sort)
+    descending = sort.startswith("-")
+    by_field = field_filters.parse_sort(session, sort)
+    column = field_filters.sort_key(by_field, D.id) if by_field is not None else _SORT_COLUMNS[sort.lstrip("-")]
     order = [column.desc().nulls_last() if descending else column.asc().nulls_last()]
     order.append(D.id.desc() if descending else D.id.asc())
+    slugs = _column_slugs(session, query.fields)
     rows = session.execute(base.where(*conditions).order_by(*order).limit(query.limit).offset(query.offset)).all()
     count_stmt = sa.select(sa.func.count()).select_from(_FROM).where(*conditions)
     total = int(session.execute(count_stmt).scalar_one())
-    return [_summary(r) for r in rows], total
+    items = [_summary(r) for r in rows]
+    if slugs:
+        values = field_columns(session, [i.id for i in items], slugs)
+        for item in items:
+            item.fields = values.get(item.id, {})
+    return items, total
 
 
 def document_summary(session: Session, document_id: int) -> DocumentSummary | None:
@@ -257,8 +299,11 @@ def document_detail(session: Session, document: Document, access: Access = Acces
     summary = document_summary(session, document.id)
     assert summary is not None
     page_infos, ocr = pages(session, document.id)
+    values = fields.document_values(session, document.id)
+    summary.fields = {v.slug: v.value for v in values}
     return DocumentDetail(
         **summary.model_dump(),
+        field_values=[FieldValue.model_validate(v, from_attributes=True) for v in values],
         access=access.name.lower(),
         sha256=document.sha256,
         author=document.author,

@@ -14,7 +14,10 @@ export class ApiProblem extends Error {
 		readonly status: number,
 		readonly code: string,
 		message: string,
-		readonly hint: string | null = null
+		readonly hint: string | null = null,
+		/** The input the error is about (a custom field's slug) and what it accepts, when the API names one. */
+		readonly field: string | null = null,
+		readonly accepted: string | null = null
 	) {
 		super(message);
 		this.name = 'ApiProblem';
@@ -51,7 +54,8 @@ const STATUS_TEXT: Record<number, string> = {
 /** The error of a failed response, from the API's error body when there is one. */
 export function problemFrom(status: number, body: unknown): ApiProblem {
 	if (isErrorBody(body)) {
-		return new ApiProblem(status, body.error.code, body.error.message, body.error.hint ?? null);
+		const { code, message, hint, field, accepted } = body.error;
+		return new ApiProblem(status, code, message, hint ?? null, field ?? null, accepted ?? null);
 	}
 	const text = STATUS_TEXT[status] ?? `the server answered HTTP ${status}`;
 	return new ApiProblem(status, 'http_error', text, status >= 500 ? 'try again in a moment' : null);

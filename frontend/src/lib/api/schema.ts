@@ -352,6 +352,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The custom fields, in their order */
+        get: operations["list_fields_api_fields_get"];
+        put?: never;
+        /** Define a custom field (admins) */
+        post: operations["create_field_api_fields_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a custom field with every document's value of it (admins) */
+        delete: operations["delete_field_api_fields__field_id__delete"];
+        options?: never;
+        head?: never;
+        /** Change a custom field's name, options, currency, hint, pattern or position (admins) */
+        patch: operations["update_field_api_fields__field_id__patch"];
+        trace?: never;
+    };
+    "/api/documents/{document_id}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document's custom field values */
+        get: operations["document_fields_api_documents__document_id__fields_get"];
+        /** Set or clear (null) a document's custom field values, all or none */
+        put: operations["set_document_fields_api_documents__document_id__fields_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue": {
         parameters: {
             query?: never;
@@ -1221,194 +1275,10 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/workflows": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the rules in order */
-        get: operations["list_rules_api_workflows_get"];
-        put?: never;
-        /** Create a rule (its webhook secret shown once) */
-        post: operations["create_rule_api_workflows_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/order": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reorder the rules */
-        post: operations["reorder_api_workflows_order_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/dry-run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Dry-run an unsaved rule: what it would match and change */
-        post: operations["dry_run_unsaved_api_workflows_dry_run_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Recent runs of every rule */
-        get: operations["all_runs_api_workflows_runs_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{rule_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a rule */
-        get: operations["get_rule_api_workflows__rule_id__get"];
-        /** Change a rule */
-        put: operations["update_rule_api_workflows__rule_id__put"];
-        post?: never;
-        /** Delete a rule (its runs stay) */
-        delete: operations["delete_rule_api_workflows__rule_id__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{rule_id}/secret": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** New webhook secret */
-        post: operations["rotate_secret_api_workflows__rule_id__secret_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{rule_id}/dry-run": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Dry-run a saved rule */
-        post: operations["dry_run_saved_api_workflows__rule_id__dry_run_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{rule_id}/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A rule's recent runs */
-        get: operations["rule_runs_api_workflows__rule_id__runs_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{rule_id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A rule's webhooks */
-        get: operations["rule_deliveries_api_workflows__rule_id__deliveries_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/documents/{document_id}/workflow-runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What workflows did to a document */
-        get: operations["document_runs_api_documents__document_id__workflow_runs_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * AcceptPlacement
-         * @description Accept the document's pending library placement suggestion as it is.
-         */
-        AcceptPlacement: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "accept_placement";
-        };
         /** AcceptRequest */
         AcceptRequest: {
             /**
@@ -1416,16 +1286,6 @@ export interface components {
              * @description File under this path instead of the suggested one (created if new).
              */
             path?: string | null;
-        };
-        /** AddTags */
-        AddTags: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "add_tags";
-            /** Tags */
-            tags: string[];
         };
         /** AdminOverview */
         AdminOverview: {
@@ -1447,19 +1307,6 @@ export interface components {
          * @enum {string}
          */
         AfterAction: "none" | "seen" | "flag" | "move" | "delete";
-        /**
-         * ApplySuggestions
-         * @description Apply the document's pending extracted field values (all, or these fields).
-         */
-        ApplySuggestions: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "apply_suggestions";
-            /** Fields */
-            fields?: string[] | null;
-        };
         /** AskCitation */
         AskCitation: {
             /**
@@ -1505,6 +1352,11 @@ export interface components {
             date_from?: string | null;
             /** Date To */
             date_to?: string | null;
+            /**
+             * Fields
+             * @description Custom field filters as in GET /api/documents?field=…: amount>100000, due<2026-12-31.
+             */
+            fields?: string[];
             /**
              * Turns
              * @description Earlier turns, oldest first.
@@ -1747,28 +1599,6 @@ export interface components {
             /** Description */
             description?: string | null;
         };
-        /** CategoryIs */
-        CategoryIs: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "category";
-            /** Path */
-            path: string;
-            /**
-             * Prefix
-             * @description Also match the categories below the path.
-             * @default false
-             */
-            prefix: boolean;
-            /**
-             * None
-             * @description Match documents without a category instead (path ignored).
-             * @default false
-             */
-            none: boolean;
-        };
         /** CategoryNode */
         CategoryNode: {
             /**
@@ -1826,17 +1656,6 @@ export interface components {
              */
             path?: string | null;
         };
-        /** ChangeOut */
-        ChangeOut: {
-            /** Action */
-            action: string;
-            /** Summary */
-            summary: string;
-            /** Detail */
-            detail: {
-                [key: string]: unknown;
-            };
-        };
         /** ConfigEntry */
         ConfigEntry: {
             /**
@@ -1869,6 +1688,104 @@ export interface components {
         Count: {
             /** Count */
             count: number;
+        };
+        /** CustomFieldCreate */
+        CustomFieldCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Slug
+             * @description Default: from the name.
+             */
+            slug?: string | null;
+            type: components["schemas"]["FieldType"];
+            /**
+             * Options
+             * @description Required for select.
+             */
+            options?: string[];
+            /** Default Currency */
+            default_currency?: string | null;
+            /** Extraction Hint */
+            extraction_hint?: string | null;
+            /** Pattern */
+            pattern?: string | null;
+            /** Position */
+            position?: number | null;
+        };
+        /** CustomFieldOut */
+        CustomFieldOut: {
+            /** Id */
+            id: number;
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            type: components["schemas"]["FieldType"];
+            /**
+             * Options
+             * @description A select field's choices.
+             */
+            options: string[];
+            /**
+             * Default Currency
+             * @description A money field's currency when a value gives none.
+             */
+            default_currency: string | null;
+            /**
+             * Extraction Hint
+             * @description What to extract into it, e.g. "the total amount to pay".
+             */
+            extraction_hint: string | null;
+            /**
+             * Pattern
+             * @description A regular expression a text value must match.
+             */
+            pattern: string | null;
+            /** Position */
+            position: number;
+            /**
+             * Accepted
+             * @description What a value of this field may be, in words.
+             */
+            accepted: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CustomFieldUpdate
+         * @description What to change; what is left out stays. The slug and the type never change.
+         */
+        CustomFieldUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Options */
+            options?: string[] | null;
+            /**
+             * Default Currency
+             * @description "" clears it.
+             */
+            default_currency?: string | null;
+            /**
+             * Extraction Hint
+             * @description "" clears it.
+             */
+            extraction_hint?: string | null;
+            /**
+             * Pattern
+             * @description "" clears it.
+             */
+            pattern?: string | null;
+            /** Position */
+            position?: number | null;
         };
         /** Dashboard */
         Dashboard: {
@@ -1967,33 +1884,6 @@ export interface components {
              */
             problems: string[];
         };
-        /** DeliveryOut */
-        DeliveryOut: {
-            /** Id */
-            id: number;
-            /** Document Id */
-            document_id: number | null;
-            /** Url */
-            url: string;
-            /** Status */
-            status: string;
-            /** Attempts */
-            attempts: number;
-            /**
-             * Next Attempt At
-             * Format: date-time
-             */
-            next_attempt_at: string;
-            /** Last Error */
-            last_error: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Delivered At */
-            delivered_at: string | null;
-        };
         /**
          * Directory
          * @description Who a document can be shared with.
@@ -2080,6 +1970,13 @@ export interface components {
              */
             visible_to_all: boolean;
             /**
+             * Fields
+             * @description slug → value of the custom fields asked for (the list's `fields`; a document's every value in its details); a field without a value is left out.
+             */
+            fields?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /**
              * @description What you may do: view; edit (title, category, tags, reprocess); owner (also delete, share).
              * @default owner
              */
@@ -2139,6 +2036,46 @@ export interface components {
              * @description What the transcript's flags mean and what to do; null when it is not flagged.
              */
             transcript_note?: string | null;
+            /**
+             * Field Values
+             * @description The custom field values with who set them (GET …/fields has the same).
+             */
+            field_values?: components["schemas"]["FieldValue"][];
+        };
+        /** DocumentFields */
+        DocumentFields: {
+            /** Document Id */
+            document_id: number;
+            /**
+             * Values
+             * @description The fields this document has a value of, in the fields' order.
+             */
+            values: components["schemas"]["FieldValue"][];
+        };
+        /** DocumentFieldsUpdate */
+        DocumentFieldsUpdate: {
+            /**
+             * Values
+             * @description slug → the new value (null clears it). All are checked before any is written.
+             */
+            values: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+        };
+        /** DocumentFieldsUpdated */
+        DocumentFieldsUpdated: {
+            /** Document Id */
+            document_id: number;
+            /**
+             * Values
+             * @description The fields this document has a value of, in the fields' order.
+             */
+            values: components["schemas"]["FieldValue"][];
+            /**
+             * Changed
+             * @description Only what actually changed (setting a value again is none).
+             */
+            changed: components["schemas"]["FieldChangeOut"][];
         };
         /**
          * DocumentKind
@@ -2214,6 +2151,13 @@ export interface components {
              * @default false
              */
             visible_to_all: boolean;
+            /**
+             * Fields
+             * @description slug → value of the custom fields asked for (the list's `fields`; a document's every value in its details); a field without a value is left out.
+             */
+            fields?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
         };
         /**
          * DocumentUpdate
@@ -2232,39 +2176,6 @@ export interface components {
              * @description Replaces the tags; null: no tags.
              */
             tags?: string[] | null;
-        };
-        /** DryRunMatchOut */
-        DryRunMatchOut: {
-            /** Document Id */
-            document_id: number;
-            /** Title */
-            title: string | null;
-            /** Original Name */
-            original_name: string | null;
-            /** Changes */
-            changes: components["schemas"]["ChangeOut"][];
-            /** Error */
-            error: string | null;
-        };
-        /** DryRunOut */
-        DryRunOut: {
-            /**
-             * Scanned
-             * @description Documents looked at (the newest first).
-             */
-            scanned: number;
-            /**
-             * Matched
-             * @description How many of them the rule matches.
-             */
-            matched: number;
-            /**
-             * Truncated
-             * @description More documents exist than were scanned, or more matched than are listed.
-             */
-            truncated: boolean;
-            /** Matches */
-            matches: components["schemas"]["DryRunMatchOut"][];
         };
         /** ErrorBody */
         ErrorBody: {
@@ -2287,6 +2198,16 @@ export interface components {
              * @description What to do about it.
              */
             hint?: string | null;
+            /**
+             * Field
+             * @description The input it is about (a custom field's slug), when one.
+             */
+            field?: string | null;
+            /**
+             * Accepted
+             * @description What that input accepts.
+             */
+            accepted?: string | null;
         };
         /**
          * Failure
@@ -2446,29 +2367,42 @@ export interface components {
              */
             owner_id?: number | null;
         };
+        /** FieldChangeOut */
+        FieldChangeOut: {
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            old: components["schemas"]["JsonValue"];
+            /** @description null: cleared. */
+            new: components["schemas"]["JsonValue"];
+        };
         /**
-         * FieldOp
+         * FieldType
          * @enum {string}
          */
-        FieldOp: "=" | "!=" | ">" | "<" | "empty" | "not_empty";
-        /** FieldValueIs */
-        FieldValueIs: {
+        FieldType: "text" | "long_text" | "integer" | "decimal" | "money" | "date" | "boolean" | "url" | "select" | "document_link" | "user";
+        /** FieldValue */
+        FieldValue: {
+            /** Field Id */
+            field_id: number;
+            /** Slug */
+            slug: string;
+            /** Name */
+            name: string;
+            type: components["schemas"]["FieldType"];
+            /** @description Canonical: a string (text, URL, select, decimal "12.50"), an integer, "YYYY-MM-DD", true/false, an id (document link, user) or {"amount": "125000", "currency": "KRW"} (money). */
+            value: components["schemas"]["JsonValue"];
             /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
+             * Source
+             * @description Who set it: user, extraction, workflow or bulk.
              */
-            type: "field";
+            source: string;
             /**
-             * Field
-             * @description The field's slug.
+             * Updated At
+             * Format: date-time
              */
-            field: string;
-            op: components["schemas"]["FieldOp"];
-            /**
-             * Value
-             * @description Compared after parsing by the field's type.
-             */
-            value?: unknown;
+            updated_at: string;
         };
         /** GroupCreate */
         GroupCreate: {
@@ -2574,19 +2508,7 @@ export interface components {
          * @enum {string}
          */
         IngestMode: "attachments" | "message" | "both";
-        /** KindIs */
-        KindIs: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "kind";
-            /**
-             * Kinds
-             * @description Document kinds, e.g. pdf, image, text.
-             */
-            kinds: string[];
-        };
+        JsonValue: unknown;
         /** LanguageChange */
         LanguageChange: {
             /**
@@ -3105,24 +3027,6 @@ export interface components {
              */
             missing_folders: string[];
         };
-        /**
-         * Match
-         * @enum {string}
-         */
-        Match: "all" | "any";
-        /** MediaTypeIs */
-        MediaTypeIs: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "media_type";
-            /**
-             * Media Types
-             * @description Media types; "image/*" matches a family.
-             */
-            media_types: string[];
-        };
         /** MessageCounts */
         MessageCounts: {
             /**
@@ -3187,19 +3091,6 @@ export interface components {
              */
             failed?: number | null;
         };
-        /** NameGlob */
-        NameGlob: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "name_glob";
-            /**
-             * Pattern
-             * @description A file name glob such as "*.pdf".
-             */
-            pattern: string;
-        };
         /**
          * OcrReadiness
          * @description Whether OCR can read the configured languages (DOCMILL_OCR_LANGUAGES plus osd).
@@ -3262,29 +3153,6 @@ export interface components {
              * @description The confidence under which a page is flagged.
              */
             threshold: number;
-        };
-        /** OrderIn */
-        OrderIn: {
-            /**
-             * Ids
-             * @description Every rule id, in the new order.
-             */
-            ids: number[];
-        };
-        /**
-         * Outcome
-         * @enum {string}
-         */
-        Outcome: "applied" | "no_change" | "error";
-        /** OwnerIs */
-        OwnerIs: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "owner";
-            /** Usernames */
-            usernames: string[];
         };
         /**
          * PageInfo
@@ -3510,16 +3378,6 @@ export interface components {
             /** Backends */
             backends: components["schemas"]["BackendReadiness"][];
         };
-        /** RemoveTags */
-        RemoveTags: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "remove_tags";
-            /** Tags */
-            tags: string[];
-        };
         /** ReprocessRequest */
         ReprocessRequest: {
             /** @description Stage to start from; successors follow. Null: from the entry stages. */
@@ -3540,151 +3398,6 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "member";
-        /** RuleCreated */
-        RuleCreated: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            /** Position */
-            position: number;
-            /** Enabled */
-            enabled: boolean;
-            trigger: components["schemas"]["Trigger"];
-            /** Sources */
-            sources: components["schemas"]["Source"][];
-            /** Schedule Minutes */
-            schedule_minutes: number | null;
-            match: components["schemas"]["Match"];
-            /** Conditions */
-            conditions: (components["schemas"]["KindIs"] | components["schemas"]["MediaTypeIs"] | components["schemas"]["SourceIs"] | components["schemas"]["NameGlob"] | components["schemas"]["TextContains"] | components["schemas"]["TextRegex"] | components["schemas"]["CategoryIs"] | components["schemas"]["TagIs"] | components["schemas"]["FieldValueIs"] | components["schemas"]["OwnerIs"])[];
-            /** Actions */
-            actions: (components["schemas"]["SetCategory"] | components["schemas"]["AddTags"] | components["schemas"]["RemoveTags"] | components["schemas"]["SetFields"] | components["schemas"]["SetOwner"] | components["schemas"]["Share"] | components["schemas"]["AcceptPlacement"] | components["schemas"]["ApplySuggestions"] | components["schemas"]["Webhook"])[];
-            /** Last Scheduled At */
-            last_scheduled_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /**
-             * Last Error
-             * @description The latest run's error, when the latest run failed.
-             */
-            last_error?: string | null;
-            /**
-             * Errors
-             * @description Runs that ended in an error, of the last 100.
-             * @default 0
-             */
-            errors: number;
-            /**
-             * Secret
-             * @description The webhook signing secret; shown this once.
-             */
-            secret: string;
-        };
-        /**
-         * RuleIn
-         * @description A rule as sent to create, change or dry-run it.
-         */
-        RuleIn: {
-            /** Name */
-            name: string;
-            /**
-             * Enabled
-             * @default true
-             */
-            enabled: boolean;
-            trigger: components["schemas"]["Trigger"];
-            /**
-             * Sources
-             * @description For the added trigger; none: every source.
-             */
-            sources?: components["schemas"]["Source"][];
-            /**
-             * Schedule Minutes
-             * @description For scheduled rules.
-             */
-            schedule_minutes?: number | null;
-            /** @default all */
-            match: components["schemas"]["Match"];
-            /** Conditions */
-            conditions?: (components["schemas"]["KindIs"] | components["schemas"]["MediaTypeIs"] | components["schemas"]["SourceIs"] | components["schemas"]["NameGlob"] | components["schemas"]["TextContains"] | components["schemas"]["TextRegex"] | components["schemas"]["CategoryIs"] | components["schemas"]["TagIs"] | components["schemas"]["FieldValueIs"] | components["schemas"]["OwnerIs"])[];
-            /** Actions */
-            actions: (components["schemas"]["SetCategory"] | components["schemas"]["AddTags"] | components["schemas"]["RemoveTags"] | components["schemas"]["SetFields"] | components["schemas"]["SetOwner"] | components["schemas"]["Share"] | components["schemas"]["AcceptPlacement"] | components["schemas"]["ApplySuggestions"] | components["schemas"]["Webhook"])[];
-        };
-        /** RuleOut */
-        RuleOut: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            /** Position */
-            position: number;
-            /** Enabled */
-            enabled: boolean;
-            trigger: components["schemas"]["Trigger"];
-            /** Sources */
-            sources: components["schemas"]["Source"][];
-            /** Schedule Minutes */
-            schedule_minutes: number | null;
-            match: components["schemas"]["Match"];
-            /** Conditions */
-            conditions: (components["schemas"]["KindIs"] | components["schemas"]["MediaTypeIs"] | components["schemas"]["SourceIs"] | components["schemas"]["NameGlob"] | components["schemas"]["TextContains"] | components["schemas"]["TextRegex"] | components["schemas"]["CategoryIs"] | components["schemas"]["TagIs"] | components["schemas"]["FieldValueIs"] | components["schemas"]["OwnerIs"])[];
-            /** Actions */
-            actions: (components["schemas"]["SetCategory"] | components["schemas"]["AddTags"] | components["schemas"]["RemoveTags"] | components["schemas"]["SetFields"] | components["schemas"]["SetOwner"] | components["schemas"]["Share"] | components["schemas"]["AcceptPlacement"] | components["schemas"]["ApplySuggestions"] | components["schemas"]["Webhook"])[];
-            /** Last Scheduled At */
-            last_scheduled_at: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /**
-             * Last Error
-             * @description The latest run's error, when the latest run failed.
-             */
-            last_error?: string | null;
-            /**
-             * Errors
-             * @description Runs that ended in an error, of the last 100.
-             * @default 0
-             */
-            errors: number;
-        };
-        /** RunOut */
-        RunOut: {
-            /** Id */
-            id: number;
-            /** Rule Id */
-            rule_id: number | null;
-            /** Rule Name */
-            rule_name: string;
-            /** Document Id */
-            document_id: number;
-            trigger: components["schemas"]["Trigger"];
-            outcome: components["schemas"]["Outcome"];
-            /** Changes */
-            changes: components["schemas"]["ChangeOut"][];
-            /** Error */
-            error: string | null;
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-        };
         /** SearchHit */
         SearchHit: {
             /** Document Id */
@@ -3789,14 +3502,6 @@ export interface components {
                 [key: string]: number;
             };
         };
-        /** SecretOut */
-        SecretOut: {
-            /**
-             * Secret
-             * @description The new webhook signing secret; shown this once.
-             */
-            secret: string;
-        };
         /**
          * Security
          * @enum {string}
@@ -3821,62 +3526,6 @@ export interface components {
              * @description When the login session ends (cookie sessions).
              */
             expires_at?: string | null;
-        };
-        /**
-         * SetCategory
-         * @description File the document under a library path (created when missing): the placement is decided.
-         */
-        SetCategory: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "set_category";
-            /** Path */
-            path: string;
-        };
-        /** SetFields */
-        SetFields: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "set_fields";
-            /**
-             * Values
-             * @description {slug: value}; null clears the field.
-             */
-            values: {
-                [key: string]: unknown;
-            };
-        };
-        /** SetOwner */
-        SetOwner: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "set_owner";
-            /** Username */
-            username: string;
-        };
-        /** Share */
-        Share: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "share";
-            /** Username */
-            username?: string | null;
-            /** Group */
-            group?: string | null;
-            /**
-             * Permission
-             * @default view
-             * @enum {string}
-             */
-            permission: "view" | "edit";
         };
         /** ShareOut */
         ShareOut: {
@@ -3920,22 +3569,6 @@ export interface components {
             visible_to_all: boolean;
             /** Shares */
             shares: components["schemas"]["ShareOut"][];
-        };
-        /**
-         * Source
-         * @description A document's way in (documents.source).
-         * @enum {string}
-         */
-        Source: "upload" | "inbox" | "cli" | "news" | "mail";
-        /** SourceIs */
-        SourceIs: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "source";
-            /** Sources */
-            sources: components["schemas"]["Source"][];
         };
         /** StageControl */
         StageControl: {
@@ -4101,48 +3734,6 @@ export interface components {
             created_at: string;
             /** Decided At */
             decided_at: string | null;
-        };
-        /** TagIs */
-        TagIs: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "tag";
-            /** Tag */
-            tag: string;
-            /**
-             * Absent
-             * @description Match documents that do not have the tag.
-             * @default false
-             */
-            absent: boolean;
-        };
-        /** TextContains */
-        TextContains: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "text_contains";
-            /**
-             * Text
-             * @description Words the text contains (any case).
-             */
-            text: string;
-        };
-        /** TextRegex */
-        TextRegex: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "text_regex";
-            /**
-             * Pattern
-             * @description A regular expression (any case).
-             */
-            pattern: string;
         };
         /** Throughput */
         Throughput: {
@@ -4330,11 +3921,6 @@ export interface components {
             document_ids: number[];
         };
         /**
-         * Trigger
-         * @enum {string}
-         */
-        Trigger: "added" | "processed" | "updated" | "scheduled";
-        /**
          * UploadResult
          * @description The outcome of one upload: a new document, or the existing one with the same content.
          */
@@ -4426,22 +4012,6 @@ export interface components {
         VisibilityUpdate: {
             /** Visible To All */
             visible_to_all: boolean;
-        };
-        /**
-         * Webhook
-         * @description POST the document's JSON to a URL, signed; delivered later by the webhook runner.
-         */
-        Webhook: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "webhook";
-            /**
-             * Url
-             * Format: uri
-             */
-            url: string;
         };
         /**
          * Window
@@ -4722,8 +4292,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip. */
                 offset?: number;
-                /** @description Order; '-' means descending. */
-                sort?: components["schemas"]["DocumentSort"];
+                /** @description Order; '-' means descending; field:<slug>: by a custom field (documents without one last). */
+                sort?: components["schemas"]["DocumentSort"] | string;
                 /** @description Any of these kinds. */
                 kind?: components["schemas"]["DocumentKind"][];
                 /** @description In this category exactly. */
@@ -4744,6 +4314,10 @@ export interface operations {
                 created_before?: string | null;
                 /** @description true: list deleted documents (the trash) instead. */
                 deleted?: boolean;
+                /** @description Custom field filters (all must hold). */
+                field?: string[];
+                /** @description Custom field slugs, comma-separated, whose values each item carries (columns). */
+                fields?: string | null;
             };
             header?: never;
             path?: never;
@@ -5943,6 +5517,409 @@ export interface operations {
             };
         };
     };
+    list_fields_api_fields_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_field_api_fields_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unusable definition */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_field_api_fields__field_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Custom field id. */
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_field_api_fields__field_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Custom field id. */
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unusable definition */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    document_fields_api_documents__document_id__fields_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentFields"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_document_fields_api_documents__document_id__fields_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentFieldsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentFieldsUpdated"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value the field does not accept: error.field names it, error.accepted says what */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_stages_api_queue_get: {
         parameters: {
             query?: never;
@@ -6549,6 +6526,8 @@ export interface operations {
                 date_to?: string | null;
                 /** @description Which searches to run. */
                 mode?: "hybrid" | "fulltext" | "vector";
+                /** @description Custom field filters, repeatable: amount>100000, due<2026-12-31, state:paid, due:empty. The same can be written in q: field:amount>100000 관리비. */
+                field?: string[] | null;
             };
             header?: never;
             path?: never;
@@ -10290,862 +10269,6 @@ export interface operations {
             };
         };
     };
-    list_rules_api_workflows_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuleOut"][];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    create_rule_api_workflows_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuleCreated"];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    reorder_api_workflows_order_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["OrderIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuleOut"][];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    dry_run_unsaved_api_workflows_dry_run_post: {
-        parameters: {
-            query?: {
-                /** @description How many, the newest first. */
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DryRunOut"];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    all_runs_api_workflows_runs_get: {
-        parameters: {
-            query?: {
-                /** @description How many, the newest first. */
-                limit?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RunOut"][];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_rule_api_workflows__rule_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuleOut"];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    update_rule_api_workflows__rule_id__put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RuleIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RuleOut"];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    delete_rule_api_workflows__rule_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    rotate_secret_api_workflows__rule_id__secret_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SecretOut"];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    dry_run_saved_api_workflows__rule_id__dry_run_post: {
-        parameters: {
-            query?: {
-                /** @description How many, the newest first. */
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DryRunOut"];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    rule_runs_api_workflows__rule_id__runs_get: {
-        parameters: {
-            query?: {
-                /** @description How many, the newest first. */
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RunOut"][];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    rule_deliveries_api_workflows__rule_id__deliveries_get: {
-        parameters: {
-            query?: {
-                /** @description How many, the newest first. */
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @description Workflow rule id. */
-                rule_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeliveryOut"][];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not an admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such rule */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    document_runs_api_documents__document_id__workflow_runs_get: {
-        parameters: {
-            query?: {
-                /** @description How many, the newest first. */
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                /** @description Document id. */
-                document_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RunOut"][];
-                };
-            };
-            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No such document */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Invalid request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The database is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -11157,61 +10280,37 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiSearchGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/search"]["get"]["parameters"]["query"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const pathsApiLibrarySuggestionsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/library/suggestions"]["get"]["parameters"]["query"]["status"]> = ["pending", "accepted", "rejected"];
-export const acceptPlacementTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AcceptPlacement"]["type"]> = ["accept_placement"];
-export const addTagsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AddTags"]["type"]> = ["add_tags"];
 export const afterActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterAction"]> = ["none", "seen", "flag", "move", "delete"];
-export const applySuggestionsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApplySuggestions"]["type"]> = ["apply_suggestions"];
 export const askResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskResponse"]["mode"]> = ["extractive", "llm"];
 export const askStoredTurnModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskStoredTurn"]["mode"]> = ["extractive", "llm"];
 export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["login", "login_failed", "logout", "upload", "download", "edit", "share", "unshare", "delete", "restore", "purge", "suggestion_accept", "suggestion_reject", "queue", "feed", "mail", "user", "group", "token", "password"];
 export const backendReadinessNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BackendReadiness"]["name"]> = ["stt", "llm"];
 export const bulkRequestActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkRequest"]["action"]> = ["accept", "reject"];
-export const categoryIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CategoryIs"]["type"]> = ["category"];
 export const documentAccessValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentAccess"]> = ["view", "edit", "owner"];
 export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentKind"]> = ["pdf", "document", "presentation", "spreadsheet", "html", "text", "ebook", "email", "image", "audio", "video", "archive", "news", "unknown"];
 export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentSort"]> = ["-created_at", "created_at", "-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-size_bytes", "size_bytes"];
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
-export const fieldOpValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldOp"]> = ["=", "!=", ">", "<", "empty", "not_empty"];
-export const fieldValueIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldValueIs"]["type"]> = ["field"];
+export const fieldTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldType"]> = ["text", "long_text", "integer", "decimal", "money", "date", "boolean", "url", "select", "document_link", "user"];
 export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
-export const kindIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KindIs"]["type"]> = ["kind"];
 export const languageChangeLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageChange"]["language"]> = ["en", "ko"];
 export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageSource"]> = ["requested", "default", "detected", "model"];
 export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailMessageDocumentOut"]["role"]> = ["message", "attachment"];
 export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
-export const matchValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Match"]> = ["all", "any"];
-export const mediaTypeIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaTypeIs"]["type"]> = ["media_type"];
 export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MessageStatus"]> = ["pending", "ingested", "failed", "rejected"];
-export const nameGlobTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NameGlob"]["type"]> = ["name_glob"];
-export const outcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Outcome"]> = ["applied", "no_change", "error"];
-export const ownerIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OwnerIs"]["type"]> = ["owner"];
 export const pageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageSource"]> = ["layer", "ocr", "layer+ocr", "blank", "skipped", "failed"];
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["view", "edit"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
 export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
 export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "index", "classify", "summarize", "embed", "preview", "thumbnail"];
 export const queueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueStatus"]> = ["pending", "processing", "completed", "failed"];
-export const removeTagsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RemoveTags"]["type"]> = ["remove_tags"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "member"];
 export const searchHitMatchedValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchHit"]["matched"]> = ["fulltext", "vector"];
 export const searchResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResponse"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const securityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Security"]> = ["tls", "starttls"];
 export const sessionInfoMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionInfo"]["method"]> = ["session", "token"];
-export const setCategoryTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetCategory"]["type"]> = ["set_category"];
-export const setFieldsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetFields"]["type"]> = ["set_fields"];
-export const setOwnerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetOwner"]["type"]> = ["set_owner"];
-export const shareTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Share"]["type"]> = ["share"];
-export const sharePermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Share"]["permission"]> = ["view", "edit"];
-export const sourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Source"]> = ["upload", "inbox", "cli", "news", "mail"];
-export const sourceIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceIs"]["type"]> = ["source"];
 export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Suggestion"]["status"]> = ["pending", "accepted", "rejected"];
-export const tagIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TagIs"]["type"]> = ["tag"];
-export const textContainsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TextContains"]["type"]> = ["text_contains"];
-export const textRegexTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TextRegex"]["type"]> = ["text_regex"];
 export const transcriptFlagValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TranscriptFlag"]> = ["low_confidence", "repetitive", "unread_speech", "not_english"];
-export const triggerValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Trigger"]> = ["added", "processed", "updated", "scheduled"];
 export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate", "in_trash"];
 export const userOutLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserOut"]["language"]> = ["en", "ko"];
-export const webhookTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Webhook"]["type"]> = ["webhook"];
 export const windowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Window"]> = ["1h", "3h", "12h", "7d"];

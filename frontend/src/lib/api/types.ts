@@ -14,6 +14,12 @@ export type StageLag = Schemas['StageLag'];
 export type StageName = Schemas['ProcessStage'];
 export type Failure = Schemas['Failure'];
 export type DocumentSummary = Schemas['DocumentSummary'];
+// issue 19: fields
+export type CustomField = Schemas['CustomFieldOut'];
+export type CustomFieldCreate = Schemas['CustomFieldCreate'];
+export type CustomFieldUpdate = Schemas['CustomFieldUpdate'];
+export type FieldType = Schemas['FieldType'];
+export type FieldValue = Schemas['FieldValue'];
 export type DocumentDetail = Schemas['DocumentDetail'];
 export type DocumentKind = Schemas['DocumentKind'];
 export type DocumentSort = Schemas['DocumentSort'];
@@ -56,6 +62,7 @@ export type FeedStatus = NonNullable<Feed['last_status']>;
 export {
 	documentKindValues,
 	documentSortValues,
+	fieldTypeValues,
 	pipelineStatusValues,
 	processStageValues,
 	searchResponseModeValues,

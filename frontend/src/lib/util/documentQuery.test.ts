@@ -33,4 +33,13 @@ describe('document list query', () => {
 		const korean = parseDocumentQuery(new URLSearchParams({ q: '회의록', tag: '예산' }));
 		expect(parseDocumentQuery(documentQueryParams(korean))).toEqual(korean);
 	});
+	it('keeps custom field filters, columns and field sorts in the address', () => {
+		const q = parseDocumentQuery(new URLSearchParams('field=amount>100000&field=due:empty&fields=amount,due&sort=-field:due'));
+		expect(q.field).toEqual(['amount>100000', 'due:empty']);
+		expect(q.fields).toBe('amount,due');
+		expect(q.sort).toBe('-field:due');
+		expect(hasFilters(q)).toBe(true);
+		expect(parseDocumentQuery(documentQueryParams(q))).toEqual(q);
+		expect(parseDocumentQuery(new URLSearchParams('sort=field:Bad!')).sort).toBeUndefined();
+	});
 });

@@ -12,6 +12,8 @@ import {
 
 export const PAGE_SIZE = 30;
 export const DEFAULT_SORT: DocumentSort = '-created_at';
+/** Sorting by a custom field: field:due, -field:due. */
+export const FIELD_SORT = /^-?field:[a-z][a-z0-9_]{0,39}$/;
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
 	return value !== null && (values as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -26,6 +28,12 @@ export function parseDocumentQuery(params: URLSearchParams): DocumentQuery {
 	const query: DocumentQuery = { limit: PAGE_SIZE, offset: nonNegativeInt(params.get('offset')) ?? 0 };
 	const sort = oneOf<DocumentSort>(documentSortValues, params.get('sort'));
 	if (sort && sort !== DEFAULT_SORT) query.sort = sort;
+	const bySort = params.get('sort');
+	if (bySort && FIELD_SORT.test(bySort)) query.sort = bySort;
+	const fieldFilters = params.getAll('field').map((f) => f.trim()).filter((f) => f.length >= 2 && f.length <= 300);
+	if (fieldFilters.length) query.field = [...new Set(fieldFilters)].slice(0, 20);
+	const columns = params.get('fields')?.trim();
+	if (columns && /^[a-z0-9_,]+$/.test(columns)) query.fields = columns;
 	const kinds = params.getAll('kind').filter((k): k is DocumentKind => oneOf(documentKindValues, k) !== undefined);
 	if (kinds.length) query.kind = [...new Set(kinds)];
 	const status = oneOf<PipelineStatus>(pipelineStatusValues, params.get('status'));
@@ -53,6 +61,8 @@ export function documentQueryParams(query: DocumentQuery): URLSearchParams {
 	for (const tag of query.tag ?? []) params.append('tag', tag);
 	if (query.source) params.set('source', query.source);
 	if (query.deleted) params.set('deleted', 'true');
+	for (const filter of query.field ?? []) params.append('field', filter);
+	if (query.fields) params.set('fields', query.fields);
 	if (query.sort && query.sort !== DEFAULT_SORT) params.set('sort', query.sort);
 	if (query.offset) params.set('offset', String(query.offset));
 	return params;
@@ -61,7 +71,7 @@ export function documentQueryParams(query: DocumentQuery): URLSearchParams {
 /** True when any filter (not sort or page) is set. */
 export function hasFilters(query: DocumentQuery): boolean {
 	return Boolean(
-		query.q || query.kind?.length || query.status || query.category || query.uncategorized || query.tag?.length || query.source || query.deleted
+		query.q || query.kind?.length || query.status || query.category || query.uncategorized || query.tag?.length || query.source || query.deleted || query.field?.length
 	);
 }
 
