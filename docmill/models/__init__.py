@@ -14,6 +14,7 @@ from docmill.models.mail import MailAccount, MailFolder, MailMessage, MailMessag
 from docmill.models.page import DocumentPage
 from docmill.models.permissions import AuditEntry, DocumentShare, Group, GroupMember
 from docmill.models.queue import QueueRow, StageControl
+from docmill.models.workspace import BulkJob, DocumentNote, SavedView
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -22,12 +23,14 @@ __all__ = [
     "AskTurn",
     "AuditEntry",
     "Base",
+    "BulkJob",
     "Category",
     "Chunk",
     "CustomField",
     "DashboardSample",
     "Document",
     "DocumentFieldValue",
+    "DocumentNote",
     "DocumentPage",
     "DocumentShare",
     "Feed",
@@ -44,6 +47,7 @@ __all__ = [
     "MailRule",
     "QueueRow",
     "QueueStatus",
+    "SavedView",
     "StageControl",
     "SuggestionStatus",
     "User",
