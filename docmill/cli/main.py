@@ -20,6 +20,7 @@ from docmill.cli import (
     serve,
     stt,
     trash,
+    workspace,
 )
 
 app = typer.Typer(
@@ -30,7 +31,23 @@ app = typer.Typer(
 )
 app.command("migrate")(db.migrate)
 app.add_typer(db.db_app, name="db")
-for module in (serve, pipeline, content, search, ask, library, feeds, mail, api, groups, trash, stt, backup, ocr):
+for module in (
+    serve,
+    pipeline,
+    content,
+    search,
+    ask,
+    library,
+    feeds,
+    mail,
+    api,
+    groups,
+    trash,
+    stt,
+    backup,
+    ocr,
+    workspace,
+):
     module.register(app)
 
 if __name__ == "__main__":
