@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from docmill.api import bulk_runner
-from docmill.api.schemas.workspace import BulkRequest
+from docmill.api.schemas.workspace import BulkEditRequest
 from docmill.api.services import bulk, notes
 from docmill.cli.api import _pick_user
 from docmill.cli.common import cli_command, console
@@ -79,7 +79,7 @@ WAIT = typer.Option(True, "--wait/--no-wait", help="Follow the job's progress un
 
 
 def _submit(user: str | None, selection: dict[str, Any], action: dict[str, Any], wait: bool) -> None:
-    request = BulkRequest.model_validate({"selection": selection, "action": action})
+    request = BulkEditRequest.model_validate({"selection": selection, "action": action})
     with open_database().transaction() as session:
         who = _pick_user(session, user)
         job = bulk.submit(session, bulk.Actor(who.id, who.username), Viewer(who.id, who.is_admin), request)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from docmill.api import bulk_runner
-from docmill.api.schemas.workspace import BulkRequest
+from docmill.api.schemas.workspace import BulkEditRequest
 from docmill.api.services import bulk
 from docmill.config import Settings
 from docmill.db.engine import Database
@@ -145,7 +145,7 @@ def test_bad_requests_say_what_is_wrong(client: TestClient, people: People) -> N
 
 def test_a_dead_runners_job_is_resumed_from_where_it_stopped(database: Database, people: People) -> None:
     ids = insert_documents(database, people.owner.id, 450, prefix="resume")
-    request = BulkRequest.model_validate(
+    request = BulkEditRequest.model_validate(
         {"selection": {"ids": ids}, "action": {"type": "add_tags", "tags": ["resumed"]}}
     )
     with database.transaction() as session:

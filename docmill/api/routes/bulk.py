@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from docmill.api.deps import CurrentUser, DbSession
 from docmill.api.errors import NOT_FOUND
 from docmill.api.schemas.common import MAX_BIGINT
-from docmill.api.schemas.workspace import BulkError, BulkJobOut, BulkRequest, BulkStatus
+from docmill.api.schemas.workspace import BulkEditRequest, BulkJobError, BulkJobOut, BulkJobStatus
 from docmill.api.services import bulk as service
 from docmill.models import BulkJob
 
@@ -21,14 +21,14 @@ JobIdPath = Annotated[int, Path(ge=1, le=MAX_BIGINT, description="Bulk job id.")
 def job_out(job: BulkJob) -> BulkJobOut:
     return BulkJobOut(
         id=job.id,
-        status=BulkStatus(job.status),
+        status=BulkJobStatus(job.status),
         action=dict(job.action),
         selection=dict(job.selection),
         total=job.total,
         processed=job.cursor,
         done=job.done,
         failed=job.failed,
-        errors=[BulkError(**e) for e in job.errors or []],
+        errors=[BulkJobError(**e) for e in job.errors or []],
         error=job.error,
         created_at=job.created_at,
         started_at=job.started_at,
@@ -37,7 +37,7 @@ def job_out(job: BulkJob) -> BulkJobOut:
 
 
 @router.post("", response_model=BulkJobOut, status_code=202, summary="Change many documents in one call")
-def submit(session: DbSession, user: CurrentUser, body: BulkRequest) -> BulkJobOut:
+def submit(session: DbSession, user: CurrentUser, body: BulkEditRequest) -> BulkJobOut:
     """Selects `ids`, or every document you may see matching `filter` (the documents list's parameters), and
     queues the action; poll GET /api/bulk/{id} for its progress. Documents you may not change that way are
     counted as failed, each with the reason."""

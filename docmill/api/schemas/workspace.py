@@ -98,25 +98,25 @@ class Selection(BaseModel):
         return self
 
 
-class SetCategory(BaseModel):
+class BulkSetCategory(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["set_category"]
     category: str | None = Field(max_length=500, pattern=NO_NUL, description='A path such as "Finance"; null: none.')
 
 
-class AddTags(BaseModel):
+class BulkAddTags(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["add_tags"]
     tags: list[Tag] = Field(min_length=1, max_length=50)
 
 
-class RemoveTags(BaseModel):
+class BulkRemoveTags(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["remove_tags"]
     tags: list[Tag] = Field(min_length=1, max_length=50)
 
 
-class SetFields(BaseModel):
+class BulkSetFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["set_fields"]
     fields: dict[Annotated[str, Field(max_length=40)], Any] = Field(
@@ -124,13 +124,13 @@ class SetFields(BaseModel):
     )
 
 
-class SetOwner(BaseModel):
+class BulkSetOwner(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["set_owner"]
     user: str = Field(min_length=1, max_length=100, pattern=NO_NUL, description="The new owner's user name.")
 
 
-class Share(BaseModel):
+class BulkShare(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["share"]
     permission: Permission
@@ -138,57 +138,65 @@ class Share(BaseModel):
     group: str | None = Field(default=None, max_length=100, pattern=NO_NUL)
 
     @model_validator(mode="after")
-    def _one(self) -> Share:
+    def _one(self) -> BulkShare:
         if (self.user is None) == (self.group is None):
             raise ValueError('name either a "user" or a "group" to share with')
         return self
 
 
-class Reprocess(BaseModel):
+class BulkReprocess(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["reprocess"]
     from_stage: ProcessStage | None = Field(default=None, description="Null: from each document's first stages.")
 
 
-class Delete(BaseModel):
+class BulkDelete(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["delete"]
 
 
 BulkAction = Annotated[
-    SetCategory | AddTags | RemoveTags | SetFields | SetOwner | Share | Reprocess | Delete, Field(discriminator="type")
+    BulkSetCategory
+    | BulkAddTags
+    | BulkRemoveTags
+    | BulkSetFields
+    | BulkSetOwner
+    | BulkShare
+    | BulkReprocess
+    | BulkDelete,
+    Field(discriminator="type"),
 ]
 
 
-class BulkRequest(BaseModel):
+class BulkEditRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     selection: Selection
     action: BulkAction
 
 
-class BulkStatus(enum.StrEnum):
+class BulkJobStatus(enum.StrEnum):
     PENDING = "pending"
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
 
 
-class BulkError(BaseModel):
+class BulkJobError(BaseModel):
     document_id: int
     reason: str
 
 
 class BulkJobOut(BaseModel):
     id: int
-    status: BulkStatus
+    status: BulkJobStatus
     action: dict[str, Any]
     selection: dict[str, Any]
     total: int = Field(description="Documents selected.")
     processed: int = Field(description="Documents walked so far (changed or failed).")
     done: int = Field(description="Documents changed (or already as asked).")
     failed: int = Field(description="Documents that could not be changed; `errors` says why (the first 100).")
-    errors: list[BulkError]
+    errors: list[BulkJobError]
     error: str | None = Field(description="Why the job itself stopped, when it failed.")
     created_at: datetime
     started_at: datetime | None

@@ -26,17 +26,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from docmill.api.schemas.workspace import (
-    AddTags,
     BulkAction,
-    BulkRequest,
-    BulkStatus,
-    Delete,
-    RemoveTags,
-    Reprocess,
-    SetCategory,
-    SetFields,
-    SetOwner,
-    Share,
+    BulkAddTags,
+    BulkDelete,
+    BulkEditRequest,
+    BulkJobStatus,
+    BulkRemoveTags,
+    BulkReprocess,
+    BulkSetCategory,
+    BulkSetFields,
+    BulkSetOwner,
+    BulkShare,
 )
 from docmill.api.services.documents import (
     document_ids,
@@ -71,11 +71,11 @@ class Actor:
 
 
 def _needed(action: BulkAction) -> Access:
-    return Access.OWNER if isinstance(action, SetOwner | Share | Delete) else Access.EDIT
+    return Access.OWNER if isinstance(action, BulkSetOwner | BulkShare | BulkDelete) else Access.EDIT
 
 
 def _action_of(job: BulkJob) -> BulkAction:
-    return BulkRequest.model_validate({"selection": job.selection, "action": job.action}).action
+    return BulkEditRequest.model_validate({"selection": job.selection, "action": job.action}).action
 
 
 # ---- submitting --------------------------------------------------------------------------------------
@@ -83,24 +83,31 @@ def _action_of(job: BulkJob) -> BulkAction:
 
 def _check_action(session: Session, viewer: Viewer, action: BulkAction) -> None:
     """Errors that would fail every document are the request's: a bad field value, an unknown user."""
-    if isinstance(action, SetCategory) and action.category is not None and not normalize_category_path(action.category):
+    if (
+        isinstance(action, BulkSetCategory)
+        and action.category is not None
+        and not normalize_category_path(action.category)
+    ):
         raise Invalid(
             f"category {action.category!r} has no name in it",
             'send a path such as "Finance/Invoices", or null for none',
             code="invalid_request",
         )
-    if isinstance(action, SetFields):
+    if isinstance(action, BulkSetFields):
         fields.parse_values(session, action.fields, viewer)
-    if isinstance(action, SetOwner) and session.scalar(sa.select(User.id).where(User.username == action.user)) is None:
+    if (
+        isinstance(action, BulkSetOwner)
+        and session.scalar(sa.select(User.id).where(User.username == action.user)) is None
+    ):
         raise NotFound(f"there is no user {action.user!r}", "check the name (GET /api/sharing/directory)")
-    if isinstance(action, Share):
+    if isinstance(action, BulkShare):
         if action.user is not None and session.scalar(sa.select(User.id).where(User.username == action.user)) is None:
             raise NotFound(f"there is no user {action.user!r}", "check the name (GET /api/sharing/directory)")
         if action.group is not None and session.scalar(sa.select(Group.id).where(Group.name == action.group)) is None:
             raise NotFound(f"there is no group {action.group!r}", "check the name (GET /api/sharing/directory)")
 
 
-def submit(session: Session, actor: Actor, viewer: Viewer, request: BulkRequest) -> BulkJob:
+def submit(session: Session, actor: Actor, viewer: Viewer, request: BulkEditRequest) -> BulkJob:
     """Store the job (the caller commits); Invalid when the selection is empty or the action cannot apply."""
     _check_action(session, viewer, request.action)
     selection = request.selection
@@ -163,8 +170,8 @@ def claim(session: Session, worker: str, lease_s: float = LEASE_S) -> int | None
         sa.select(BulkJob.id)
         .where(
             sa.or_(
-                sa.and_(BulkJob.status == BulkStatus.PENDING, BulkJob.next_attempt_at <= now),
-                sa.and_(BulkJob.status == BulkStatus.RUNNING, BulkJob.locked_until < now),
+                sa.and_(BulkJob.status == BulkJobStatus.PENDING, BulkJob.next_attempt_at <= now),
+                sa.and_(BulkJob.status == BulkJobStatus.RUNNING, BulkJob.locked_until < now),
             )
         )
         .order_by(BulkJob.id)
@@ -176,7 +183,7 @@ def claim(session: Session, worker: str, lease_s: float = LEASE_S) -> int | None
         sa.update(BulkJob)
         .where(BulkJob.id == due)
         .values(
-            status=BulkStatus.RUNNING,
+            status=BulkJobStatus.RUNNING,
             locked_by=worker,
             locked_until=now + timedelta(seconds=lease_s),
             started_at=sa.func.coalesce(BulkJob.started_at, now),
@@ -212,7 +219,7 @@ def _partition(
         elif row.deleted_at is not None:
             failures.add(doc_id, f"document {doc_id} is in the trash; restore it first")
         elif needed is Access.OWNER and not viewer.is_admin and row.owner_id != viewer.id:
-            what = "delete" if isinstance(action, Delete) else "change the owner or sharing of"
+            what = "delete" if isinstance(action, BulkDelete) else "change the owner or sharing of"
             failures.add(doc_id, f"you do not own document {doc_id}; only its owner or an admin may {what} it")
         elif needed is Access.EDIT and doc_id not in editable:
             failures.add(doc_id, f"document {doc_id} is shared with you to view only; ask its owner for edit")
@@ -234,13 +241,13 @@ def _each(session: Session, ids: list[int], failures: _Failures, apply: Callable
     return done
 
 
-def _set_tags(session: Session, action: AddTags | RemoveTags, ids: list[int], now: datetime) -> None:
+def _set_tags(session: Session, action: BulkAddTags | BulkRemoveTags, ids: list[int], now: datetime) -> None:
     wanted = normalize_tags(action.tags)
     folded = {t.casefold() for t in wanted}
     changes: list[dict[str, Any]] = []
     for doc_id, tags in session.execute(sa.select(D.id, D.tags).where(D.id.in_(ids)).with_for_update()).all():
         current = list(tags or [])
-        if isinstance(action, AddTags):
+        if isinstance(action, BulkAddTags):
             new = normalize_tags(current + wanted)
         else:
             new = [t for t in current if t.casefold() not in folded]
@@ -258,21 +265,21 @@ def _set_tags(session: Session, action: AddTags | RemoveTags, ids: list[int], no
 def _apply_at_once(session: Session, action: BulkAction, ids: list[int], failures: _Failures) -> int | None:
     """Actions done with one statement for the chunk; None for those done document by document."""
     now = datetime.now(UTC)
-    if isinstance(action, SetCategory):
+    if isinstance(action, BulkSetCategory):
         category_id = None
         if action.category is not None:
             category_id = get_or_create_category(session, normalize_category_path(action.category)).id
         session.execute(sa.update(Document).where(D.id.in_(ids)).values(category_id=category_id, updated_at=now))
-    elif isinstance(action, AddTags | RemoveTags):
+    elif isinstance(action, BulkAddTags | BulkRemoveTags):
         _set_tags(session, action, ids, now)
-    elif isinstance(action, SetOwner):
+    elif isinstance(action, BulkSetOwner):
         owner_id = session.scalar(sa.select(User.id).where(User.username == action.user))
         if owner_id is None:
             for doc_id in ids:
                 failures.add(doc_id, f"there is no user {action.user!r} any more")
             return 0
         session.execute(sa.update(Document).where(D.id.in_(ids)).values(owner_id=owner_id, updated_at=now))
-    elif isinstance(action, Delete):
+    elif isinstance(action, BulkDelete):
         session.execute(sa.update(Document).where(D.id.in_(ids), D.deleted_at.is_(None)).values(deleted_at=now))
     else:
         return None
@@ -286,7 +293,7 @@ def _apply(
     changed = _apply_at_once(session, action, ids, failures)
     if changed is not None:
         return changed
-    if isinstance(action, SetFields):
+    if isinstance(action, BulkSetFields):
         values = action.fields
         return _each(
             session,
@@ -294,7 +301,7 @@ def _apply(
             failures,
             lambda d: fields.set_values(session, d, values, source="bulk", actor_id=job.user_id, viewer=viewer),
         )
-    if isinstance(action, Share):
+    if isinstance(action, BulkShare):
         share = action
 
         def _share(doc_id: int) -> None:
@@ -303,7 +310,7 @@ def _apply(
             shares.share(session, document, share.permission, username=share.user, group=share.group)
 
         return _each(session, ids, failures, _share)
-    if isinstance(action, Reprocess):
+    if isinstance(action, BulkReprocess):
         stage = action.from_stage.value if action.from_stage is not None else None
         return _each(session, ids, failures, lambda d: operations.reprocess(session, d, stage) and None)
     raise AssertionError(f"unhandled bulk action {action!r}")
@@ -323,7 +330,7 @@ def run_chunk(
     """One chunk of a claimed job, with its progress, in the caller's transaction; None when the job is no
     longer this worker's (its lease was taken over)."""
     job = session.execute(sa.select(BulkJob).where(BulkJob.id == job_id).with_for_update()).scalar()
-    if job is None or job.locked_by != worker or job.status != BulkStatus.RUNNING:
+    if job is None or job.locked_by != worker or job.status != BulkJobStatus.RUNNING:
         return None
     user = session.get(User, job.user_id)
     ids = list(job.document_ids[job.cursor : job.cursor + chunk])
@@ -349,7 +356,7 @@ def run_chunk(
         "updated_at": sa.func.now(),
     }
     if finished:
-        values.update(status=BulkStatus.COMPLETED, finished_at=sa.func.now(), locked_by=None, locked_until=None)
+        values.update(status=BulkJobStatus.COMPLETED, finished_at=sa.func.now(), locked_by=None, locked_until=None)
     session.execute(sa.update(BulkJob).where(BulkJob.id == job.id).values(**values))
     if finished:
         audit.record(
@@ -371,9 +378,12 @@ def give_up_or_retry(session: Session, job_id: int, worker: str, error: str) -> 
         return
     attempts = job.attempts + 1
     if attempts >= MAX_ATTEMPTS:
-        values: dict[str, Any] = {"status": BulkStatus.FAILED, "finished_at": sa.func.now(), "error": error}
+        values: dict[str, Any] = {"status": BulkJobStatus.FAILED, "finished_at": sa.func.now(), "error": error}
     else:
-        values = {"status": BulkStatus.PENDING, "next_attempt_at": sa.func.now() + timedelta(seconds=5 * 2**attempts)}
+        values = {
+            "status": BulkJobStatus.PENDING,
+            "next_attempt_at": sa.func.now() + timedelta(seconds=5 * 2**attempts),
+        }
     session.execute(
         sa.update(BulkJob)
         .where(BulkJob.id == job_id)
