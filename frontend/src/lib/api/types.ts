@@ -73,3 +73,9 @@ export type MailSecurity = Schemas['Security'];
 export type MailIngestMode = Schemas['IngestMode'];
 export type MailAfterAction = Schemas['AfterAction'];
 export { afterActionValues, ingestModeValues, securityValues } from './schema';
+// issue 19: views
+export type Note = Schemas['NoteOut'];
+export type SavedView = Schemas['ViewOut'];
+export type BulkJob = Schemas['BulkJobOut'];
+export type BulkEditRequest = Schemas['BulkEditRequest'];
+export type BulkAction = BulkEditRequest['action'];
