@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from docmill.db.engine import Database
 from tests.permissions.conftest import app, client, people  # noqa: F401  (fixtures)
+from tests.search.conftest import indexed_corpus  # noqa: F401  (fixture)
 
 
 def insert_documents(database: Database, owner_id: int, count: int, *, prefix: str = "bulk") -> list[int]:

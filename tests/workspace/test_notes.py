@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from docmill.api.services import notes
 from docmill.config import Settings
 from docmill.db.engine import Database
+from docmill.permissions.access import Viewer
+from docmill.search import search
 from tests.permissions.conftest import People, make_shared_document
+from tests.search.conftest import IndexedCorpus
 
 
 def test_notes_crud_authors_and_permissions(
@@ -70,3 +74,23 @@ def test_search_finds_documents_by_their_notes(
     # a deleted note no longer finds its document
     client.delete(f"/api/notes/{added.json()['id']}", headers=people.viewer.headers)
     assert client.get("/api/search", params=params, headers=people.owner.headers).json()["hits"] == []
+
+
+def test_hybrid_search_fuses_notes_with_words_and_meaning(indexed_corpus: IndexedCorpus) -> None:
+    """With the embedding model up, a query a note matches is fused from three lists: words, meaning, notes."""
+    corpus = indexed_corpus
+    bread, budget = corpus.ids["en_sourdough"], corpus.ids["ko_budget"]
+    with corpus.database.transaction() as session:
+        note = notes.add_note(session, Viewer.system(), budget, "ask the baker about the sourdough invoice")
+    try:
+        with corpus.database.session() as session:
+            results = search(session, "sourdough", settings=corpus.settings, mode="hybrid")
+        assert results.model is not None and not results.no_match
+        by_id = {h.document_id: h for h in results.hits}
+        assert {"fulltext", "vector"} <= set(by_id[bread].matched) and by_id[bread].note_id is None
+        assert by_id[budget].matched == ["note"] and by_id[budget].note_id == note.id
+        assert "<mark>sourdough</mark>" in by_id[budget].snippet
+        assert results.hits[0].document_id == bread  # found three ways beats found by a note only
+    finally:
+        with corpus.database.transaction() as session:
+            notes.delete_note(session, Viewer.system(), note.id)
