@@ -14,6 +14,8 @@ from docmill.api.schemas.workspace import BulkEditRequest
 from docmill.api.services import bulk
 from docmill.config import Settings
 from docmill.db.engine import Database
+from docmill.fields import service as fields
+from docmill.fields.types import FieldType
 from docmill.models import BulkJob, Document, QueueRow
 from docmill.permissions.access import Viewer
 from tests.permissions.conftest import People, make_shared_document
@@ -175,3 +177,51 @@ def test_a_dead_runners_job_is_resumed_from_where_it_stopped(database: Database,
         assert bulk.run_chunk(session, job_id, "dead") is None
         tags = session.execute(sa.select(Document.tags).where(Document.id.in_(ids))).scalars().all()
     assert all(t == ["resumed"] for t in tags)
+
+
+def test_bulk_fields_owner_and_shares(client: TestClient, database: Database, people: People) -> None:
+    with database.transaction() as session:
+        fields.create_field(session, fields.FieldDefinition(name="Due date", slug="due", type=FieldType.DATE))
+        fields.create_field(session, fields.FieldDefinition(name="Amount", slug="amount", type=FieldType.INTEGER))
+    ids = insert_documents(database, people.owner.id, 4, prefix="fielded")
+    h = people.owner.headers
+    bad = client.post(
+        "/api/bulk",
+        json={"selection": {"ids": ids}, "action": {"type": "set_fields", "fields": {"due": "tomorrow-ish"}}},
+        headers=h,
+    )
+    assert bad.status_code == 422 and "due" in bad.json()["error"]["message"].lower()
+    job = client.post(
+        "/api/bulk",
+        json={
+            "selection": {"ids": ids},
+            "action": {"type": "set_fields", "fields": {"due": "2026-03-14", "amount": 5}},
+        },
+        headers=h,
+    ).json()
+    assert _wait(client, job["id"], h)[-1]["done"] == 4
+    with database.session() as session:
+        for doc_id in ids:
+            values = {v.slug: v.value for v in fields.document_values(session, doc_id)}
+            assert values == {"due": "2026-03-14", "amount": 5}
+    shared = client.post(
+        "/api/bulk",
+        json={"selection": {"ids": ids[:2]}, "action": {"type": "share", "user": "edith", "permission": "edit"}},
+        headers=h,
+    ).json()
+    assert _wait(client, shared["id"], h)[-1]["done"] == 2
+    # edith may now edit those two, and only those
+    edit = client.post(
+        "/api/bulk",
+        json={"selection": {"ids": ids}, "action": {"type": "add_tags", "tags": ["e"]}},
+        headers=people.editor.headers,
+    ).json()
+    final = _wait(client, edit["id"], people.editor.headers)[-1]
+    assert (final["done"], final["failed"]) == (2, 2)
+    moved = client.post(
+        "/api/bulk", json={"selection": {"ids": ids[2:]}, "action": {"type": "set_owner", "user": "victor"}}, headers=h
+    ).json()
+    assert _wait(client, moved["id"], h)[-1]["done"] == 2
+    with database.session() as session:
+        owners = dict(session.execute(sa.select(Document.id, Document.owner_id).where(Document.id.in_(ids))).all())
+    assert [owners[d] for d in ids] == [people.owner.id, people.owner.id, people.viewer.id, people.viewer.id]

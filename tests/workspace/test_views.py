@@ -67,3 +67,12 @@ def test_views_crud_and_counts_per_viewer(
     assert client.delete(f"/api/views/{view['id']}", headers=people.viewer.headers).status_code == 404
     assert client.delete(f"/api/views/{view['id']}", headers=people.owner.headers).status_code == 204
     assert [v["name"] for v in client.get("/api/views", headers=people.owner.headers).json()] == ["All"]
+
+
+def test_renaming_onto_another_view_is_a_conflict(client: TestClient, people: People) -> None:
+    h = people.owner.headers
+    first = client.post("/api/views", json={"name": "One"}, headers=h).json()
+    client.post("/api/views", json={"name": "Two"}, headers=h)
+    clash = client.patch(f"/api/views/{first['id']}", json={"name": "Two"}, headers=h)
+    assert clash.status_code == 409 and clash.json()["error"]["code"] == "view_exists"
+    assert client.patch(f"/api/views/{first['id']}", json={"name": " Uno "}, headers=h).json()["name"] == "Uno"

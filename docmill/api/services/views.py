@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from docmill.api.schemas.documents import DocumentQuery
@@ -166,15 +167,13 @@ def update_view(session: Session, viewer: Viewer, view_id: int, changes: Mapping
         if key in changes:
             values[key] = changes[key]
     if values:
-        if "name" in values:
-            taken = session.scalar(
-                sa.select(SavedView.id).where(
-                    SavedView.owner_id == viewer.id, SavedView.name == values["name"], SavedView.id != view.id
+        try:
+            with session.begin_nested():  # the unique (owner, name) index decides, not a look-up first
+                session.execute(
+                    sa.update(SavedView).where(SavedView.id == view.id).values(**values, updated_at=sa.func.now())
                 )
-            )
-            if taken is not None:
-                raise _name_taken(values["name"])
-        session.execute(sa.update(SavedView).where(SavedView.id == view.id).values(**values, updated_at=sa.func.now()))
+        except IntegrityError as exc:
+            raise _name_taken(values.get("name", view.name)) from exc
         session.expire(view)
     return view_out(session, viewer, view_id)
 
