@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from docmill import __version__
+from docmill.api.bulk_runner import BulkRunner
 from docmill.api.deps import SAFE_METHODS, AuthUser, authenticate_request, require_auth
 from docmill.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, error_response, install_error_handlers
 from docmill.api.housekeeping import Housekeeper
@@ -24,6 +25,7 @@ from docmill.api.routes import (
     ask,
     audit,
     auth,
+    bulk,
     categories,
     dashboard,
     documents,
@@ -33,6 +35,7 @@ from docmill.api.routes import (
     health,
     library,
     mail,
+    notes,
     queue,
     search,
     session,
@@ -41,6 +44,7 @@ from docmill.api.routes import (
     trash,
     uploads,
     users,
+    views,
     workflows,
 )
 from docmill.auth.service import ensure_first_admin
@@ -78,6 +82,9 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     system.router,
     workflows.router,
     workflows.documents_router,
+    notes.router,  # issue 19: views
+    views.router,
+    bulk.router,
 )
 # Routers outside the auth requirement (login, health); they carry their own paths.
 PUBLIC_ROUTERS: tuple[APIRouter, ...] = (health.router, session.router)
@@ -188,6 +195,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     sampler: Sampler | None = None  # the dashboard history's sampler (one writer across processes)
     keeper: Housekeeper | None = None
     runner: WorkflowRunner | None = None  # webhook deliveries and scheduled rules
+    bulk_runner: BulkRunner | None = None  # bulk edit jobs (bulk_jobs), one runner per job across processes
     try:
         db = await run_in_threadpool(get_database)
         report = await run_in_threadpool(check_schema, db.url)
@@ -197,6 +205,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             keeper.start()
             runner = WorkflowRunner(db, settings)
             runner.start()
+            bulk_runner = BulkRunner(db)
+            bulk_runner.start()
             sampler = Sampler(db, settings.dashboard_sample_interval)
         else:
             for problem in report.problems():
@@ -214,6 +224,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             keeper.stop()
         if runner is not None:
             await run_in_threadpool(runner.stop)
+        if bulk_runner is not None:
+            await run_in_threadpool(bulk_runner.stop)
 
 
 def create_app() -> FastAPI:

@@ -41,6 +41,8 @@ class AuditAction(enum.StrEnum):
     GROUP = "group"
     TOKEN = "token"
     PASSWORD = "password"
+    BULK = "bulk"
+    NOTE = "note"
 
 
 class Actor(Protocol):

@@ -22,6 +22,7 @@ from docmill.cli import (
     stt,
     trash,
     workflows,
+    workspace,
 )
 
 app = typer.Typer(
@@ -49,6 +50,7 @@ for module in (
     backup,
     ocr,
     workflows,
+    workspace,
 ):
     module.register(app)
 

@@ -15,6 +15,7 @@ from docmill.models.page import DocumentPage
 from docmill.models.permissions import AuditEntry, DocumentShare, Group, GroupMember
 from docmill.models.queue import QueueRow, StageControl
 from docmill.models.workflows import WebhookDelivery, WorkflowRule, WorkflowRun
+from docmill.models.workspace import BulkJob, DocumentNote, SavedView
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -23,12 +24,14 @@ __all__ = [
     "AskTurn",
     "AuditEntry",
     "Base",
+    "BulkJob",
     "Category",
     "Chunk",
     "CustomField",
     "DashboardSample",
     "Document",
     "DocumentFieldValue",
+    "DocumentNote",
     "DocumentPage",
     "DocumentShare",
     "Feed",
@@ -45,6 +48,7 @@ __all__ = [
     "MailRule",
     "QueueRow",
     "QueueStatus",
+    "SavedView",
     "StageControl",
     "SuggestionStatus",
     "User",

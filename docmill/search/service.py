@@ -21,6 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -28,6 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from docmill.config import Settings, get_settings
+from docmill.db.sql import load_queries
 from docmill.errors import DocmillError
 from docmill.fields import filters as field_filters
 from docmill.fields.filters import FieldFilter
@@ -48,6 +50,8 @@ MAX_DEPTH = 500
 MAX_RANKED_MATCHES = 1000
 EF_SEARCH_MIN = 100
 Mode = Literal["hybrid", "fulltext", "vector"]
+NOTES_SQL = Path(__file__).with_name("notes.sql")
+NOTES_LIST = 2  # index of the notes' list in fuse(): a hit found there was found by a note
 
 
 @dataclass
@@ -65,8 +69,9 @@ class SearchHit:
     heading: str | None
     created_at: datetime
     published_at: datetime | None
-    matched: list[str] = field(default_factory=list)  # "fulltext", "vector"
+    matched: list[str] = field(default_factory=list)  # "fulltext", "vector", "note"
     embedded: bool = True  # False while the document waits for its vectors (found by full text only)
+    note_id: int | None = None  # the best matching note, when a note matched; the snippet is from it if only it did
 
 
 @dataclass
@@ -238,6 +243,28 @@ def fulltext_candidates(session: Session, query: str, join: str, params: dict[st
     return out
 
 
+def note_candidates(
+    session: Session, query: str, filters: Filters, viewer: Viewer | None, depth: int
+) -> list[Candidate]:
+    """Notes (Candidate.chunk_id is the note's id) matching all of the query's terms (or any, when none match
+    all) on documents that pass the filters and that the viewer may see, best first."""
+    built = filter_conditions(session, filters, viewer)
+    if built is None:
+        return []
+    conditions, params = built
+    sql = load_queries(NOTES_SQL)["note_candidates"].replace("FILTERS", " AND ".join(conditions))
+    out: list[Candidate] = []
+    for match_all in (True, False):
+        tsq = tsquery_literal(query, match_all=match_all)
+        if tsq is None:
+            return []
+        rows = session.execute(sa.text(sql), {**params, "tsq": tsq, "depth": depth}).all()
+        out = [Candidate(r.id, r.document_id, float(r.rank)) for r in rows]
+        if out or tsq == tsquery_literal(query, match_all=False):
+            break
+    return out
+
+
 def vector_candidates(
     session: Session,
     vector: np.ndarray,
@@ -340,13 +367,15 @@ def search(
         return results
     join, params = built
     depth = search_depth(offset + limit)
+    notes = note_candidates(session, query, filters, viewer, depth) if mode != "vector" else []
 
     if mode == "hybrid":
         vector_in = _query_vector(query, query_vector, settings, results)
-        if vector_in is not None:
+        if vector_in is not None and not notes:
             _hybrid(session, query, vector_in, join, params, depth, results)
             return _finish(session, mode, results, viewer)
-        mode_run: Mode = "fulltext"  # semantic search unavailable (the warning says so)
+        query_vector = vector_in  # notes matched: the lists below are fused with the notes' list
+        mode_run: Mode = "hybrid" if vector_in is not None else "fulltext"  # else: semantic search unavailable
     else:
         mode_run = mode
 
@@ -367,13 +396,13 @@ def search(
     if pending is not None:
         vector = pending.result()
 
-    fused = _live(session, fuse(fulltext, vector))
+    fused = _live(session, fuse(fulltext, vector, notes))
     results.total = len(fused)
     waiting = _not_embedded(session, [f[0] for f in fused], results)
     page = fused[offset : offset + limit]
     if page:
         started = time.perf_counter()
-        results.hits = _hits(session, query, page)
+        results.hits = _hits(session, query, page, notes)
         for hit in results.hits:
             hit.embedded = hit.document_id not in waiting
         results.timings_ms["snippets"] = (time.perf_counter() - started) * 1000
@@ -551,25 +580,47 @@ def _live(session: Session, fused: list[tuple[int, float, list[int], int]]) -> l
     return [f for f in fused if f[0] in live]
 
 
-def _hits(session: Session, query: str, page: list[tuple[int, float, list[int], int]]) -> list[SearchHit]:
-    rows = session.execute(
-        sa.text(
-            "SELECT d.id AS document_id, d.title, d.original_name, d.kind, d.media_type, d.source, d.created_at, "
-            "d.published_at, cat.path AS category, c.id AS chunk_id, c.heading, c.text "
-            "FROM documents d LEFT JOIN categories cat ON cat.id = d.category_id "
-            "JOIN chunks c ON c.id = ANY(:chunk_ids) AND c.document_id = d.id "
-            "WHERE d.id = ANY(:doc_ids)"
-        ),
-        {"doc_ids": [p[0] for p in page], "chunk_ids": [p[3] for p in page]},
-    ).all()
-    by_doc = {r.document_id: r for r in rows}
+def _hits(
+    session: Session, query: str, page: list[tuple[int, float, list[int], int]], notes: list[Candidate] | None = None
+) -> list[SearchHit]:
+    """Hits of a page of fused results: the snippet from the best chunk, or from the note when only a note
+    matched."""
+    by_chunk = [p for p in page if set(p[2]) - {NOTES_LIST}]
+    by_note = [p for p in page if set(p[2]) == {NOTES_LIST}]
+    by_doc: dict[int, Any] = {}
+    if by_chunk:
+        rows = session.execute(
+            sa.text(
+                "SELECT d.id AS document_id, d.title, d.original_name, d.kind, d.media_type, d.source, d.created_at, "
+                "d.published_at, cat.path AS category, c.id AS chunk_id, c.heading, c.text "
+                "FROM documents d LEFT JOIN categories cat ON cat.id = d.category_id "
+                "JOIN chunks c ON c.id = ANY(:chunk_ids) AND c.document_id = d.id "
+                "WHERE d.id = ANY(:doc_ids)"
+            ),
+            {"doc_ids": [p[0] for p in by_chunk], "chunk_ids": [p[3] for p in by_chunk]},
+        ).all()
+        by_doc.update((r.document_id, r) for r in rows)
+    if by_note:
+        rows = session.execute(
+            sa.text(load_queries(NOTES_SQL)["note_hits"]),
+            {"doc_ids": [p[0] for p in by_note], "note_ids": [p[3] for p in by_note]},
+        ).all()
+        by_doc.update((r.document_id, r) for r in rows)
+    best_note: dict[int, int] = {}
+    for c in notes or []:
+        best_note.setdefault(c.document_id, c.chunk_id)
     terms = highlight_terms(query)
-    names = ("fulltext", "vector")
-    return [
+    names = ("fulltext", "vector", "note")
+    hits = [
         _hit(by_doc[document_id], score, [names[i] for i in sources], terms)
         for document_id, score, sources, _ in page
         if document_id in by_doc  # not deleted meanwhile
     ]
+    for hit in hits:
+        hit.note_id = best_note.get(hit.document_id)
+        if hit.note_id is not None and set(hit.matched) == {"note"}:
+            hit.chunk_id = 0  # no chunk: the snippet is the note's
+    return hits
 
 
 def _hit(r: Any, score: float, matched: list[str], terms: list[str], *, embedded: bool = True) -> SearchHit:

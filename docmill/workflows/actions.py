@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from docmill.errors import NotFound
 from docmill.fields.service import FieldChange, document_values, set_values
+from docmill.fields.suggestions import apply_suggestions
 from docmill.library import service as library
 from docmill.models import Category, Document, LibrarySuggestion, SuggestionStatus, User, WebhookDelivery
 from docmill.permissions import shares
-from docmill.workflows.suggestions import apply_suggestions
 from docmill.workflows.types import (
     AcceptPlacement,
     Action,

@@ -104,6 +104,22 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/library/field-suggestions"): Case(Policy.AUTH, 200),
     ("POST", "/api/library/field-suggestions/{field_suggestion_id}/accept"): Case(Policy.EDIT, 200),
     ("POST", "/api/library/field-suggestions/{field_suggestion_id}/reject"): Case(Policy.EDIT, 200),
+    # issue 19: views (notes, saved views, bulk edit)
+    ("GET", "/api/documents/{document_id}/notes"): Case(Policy.VIEW, 200),
+    ("POST", "/api/documents/{document_id}/notes"): Case(Policy.VIEW, 201, lambda: {"body": "a *note*"}),
+    ("PATCH", "/api/notes/{note_id}"): Case(Policy.AUTH, (404, "not_found"), lambda: {"body": "changed"}),
+    ("DELETE", "/api/notes/{note_id}"): Case(Policy.AUTH, (404, "not_found")),
+    ("GET", "/api/views"): Case(Policy.AUTH, 200),
+    ("POST", "/api/views"): Case(Policy.AUTH, 201, lambda: {"name": f"v{_unique()}", "query": {"tag": ["x"]}}),
+    ("GET", "/api/views/{view_id}"): Case(Policy.AUTH, (404, "not_found")),
+    ("GET", "/api/views/{view_id}/count"): Case(Policy.AUTH, (404, "not_found")),
+    ("PATCH", "/api/views/{view_id}"): Case(Policy.AUTH, (404, "not_found"), lambda: {"pinned": True}),
+    ("DELETE", "/api/views/{view_id}"): Case(Policy.AUTH, (404, "not_found")),
+    ("GET", "/api/bulk"): Case(Policy.AUTH, 200),
+    ("POST", "/api/bulk"): Case(
+        Policy.AUTH, 202, lambda: {"selection": {"ids": [1]}, "action": {"type": "add_tags", "tags": ["x"]}}
+    ),
+    ("GET", "/api/bulk/{job_id}"): Case(Policy.AUTH, (404, "not_found")),
     ("GET", "/api/categories"): Case(Policy.AUTH, 200),
     ("POST", "/api/categories"): Case(Policy.ADMIN, 201, lambda: {"path": f"Made/{_unique()}"}),
     ("PATCH", "/api/categories/{category_id}"): Case(Policy.ADMIN, (404, "not_found"), lambda: {"description": "d"}),
@@ -232,6 +248,9 @@ def test_permission_matrix(
             token_id=999_999,
             thread_id=999_999,
             field_id=999_999,
+            note_id=999_999,
+            view_id=999_999,
+            job_id=999_999,
             user_id=target,
             group_id=group,
         )

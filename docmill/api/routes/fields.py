@@ -27,6 +27,8 @@ from docmill.fields.filters import UnknownFieldError
 from docmill.fields.types import accepted_forms
 from docmill.models import CustomField
 from docmill.permissions.access import Access
+from docmill.workflows.engine import run_rules_by_id
+from docmill.workflows.types import Trigger
 
 router = APIRouter(tags=["fields"])
 
@@ -132,6 +134,7 @@ def set_document_fields(
     if changes:
         detail = {"fields": {c.slug: {"old": c.old, "new": c.new} for c in changes}}
         audit.record(session, user, audit.AuditAction.EDIT, "document", document_id, detail)
+        run_rules_by_id(session, document_id, Trigger.UPDATED)  # workflows: the same transaction
     session.commit()
     return DocumentFieldsUpdated(
         document_id=document_id,

@@ -84,6 +84,7 @@ def search(
                 published_at=h.published_at,
                 matched=h.matched,  # type: ignore[arg-type]
                 embedded=h.embedded,
+                note_id=h.note_id,
             )
             for h in results.hits
         ],

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-MatchSource = Literal["fulltext", "vector"]
+MatchSource = Literal["fulltext", "vector", "note"]
 
 
 class SearchHit(BaseModel):
@@ -25,6 +25,11 @@ class SearchHit(BaseModel):
     published_at: datetime | None
     matched: list[MatchSource] = Field(description="Which searches found it.")
     embedded: bool = Field(description="False while the document waits for its vectors: found by its words only.")
+    note_id: int | None = Field(
+        default=None,
+        description="The best matching note on it, when a note matched (the snippet is the note's "
+        'when only "note" is in `matched`).',
+    )
 
 
 class SearchResponse(BaseModel):

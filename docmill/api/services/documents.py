@@ -236,6 +236,20 @@ def list_documents(session: Session, query: DocumentQuery, viewer: Viewer) -> tu
     return items, total
 
 
+def document_ids(session: Session, query: DocumentQuery, viewer: Viewer, *, cap: int) -> list[int]:
+    """The ids of every document (up to `cap`) the viewer may see that pass the query's filters, in its order
+    (the list's filters, without its page): what a bulk edit of "all matching this filter" selects."""
+    conditions = [*_filters(query), view_clause(viewer, D.id)]
+    if query.deleted and not viewer.is_admin:
+        conditions.append(D.owner_id == viewer.id)
+    name = query.sort.value.lstrip("-")
+    column = _SORT_COLUMNS[name]
+    descending = query.sort.value.startswith("-")
+    order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), D.id]
+    stmt = sa.select(D.id).select_from(_FROM).where(*conditions).order_by(*order).limit(cap)
+    return [int(i) for i in session.scalars(stmt)]
+
+
 def document_summary(session: Session, document_id: int) -> DocumentSummary | None:
     base = sa.select(*SUMMARY_COLUMNS).select_from(_FROM)
     row = session.execute(base.where(D.id == document_id)).first()

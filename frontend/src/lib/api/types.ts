@@ -88,3 +88,9 @@ export type WorkflowRule = Schemas['RuleOut'];
 export type WorkflowRuleIn = Schemas['RuleIn'];
 export type WorkflowRun = Schemas['RunOut'];
 export type WorkflowDryRun = Schemas['DryRunOut'];
+// issue 19: views
+export type Note = Schemas['NoteOut'];
+export type SavedView = Schemas['ViewOut'];
+export type BulkJob = Schemas['BulkJobOut'];
+export type BulkEditRequest = Schemas['BulkEditRequest'];
+export type BulkAction = BulkEditRequest['action'];
