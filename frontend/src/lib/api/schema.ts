@@ -716,6 +716,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/library/field-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pending field value suggestions, newest document first */
+        get: operations["list_field_suggestions_api_library_field_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/field-suggestions/{field_suggestion_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the field to the suggested value, or to an edited one */
+        post: operations["accept_field_suggestion_api_library_field_suggestions__field_suggestion_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/library/field-suggestions/{field_suggestion_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a field suggestion; that value is not suggested for that field of the document again */
+        post: operations["reject_field_suggestion_api_library_field_suggestions__field_suggestion_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/categories": {
         parameters: {
             query?: never;
@@ -1275,6 +1326,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the rules in order */
+        get: operations["list_rules_api_workflows_get"];
+        put?: never;
+        /** Create a rule (its webhook secret shown once) */
+        post: operations["create_rule_api_workflows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reorder the rules */
+        post: operations["reorder_api_workflows_order_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry-run an unsaved rule: what it would match and change */
+        post: operations["dry_run_unsaved_api_workflows_dry_run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent runs of every rule */
+        get: operations["all_runs_api_workflows_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a rule */
+        get: operations["get_rule_api_workflows__rule_id__get"];
+        /** Change a rule */
+        put: operations["update_rule_api_workflows__rule_id__put"];
+        post?: never;
+        /** Delete a rule (its runs stay) */
+        delete: operations["delete_rule_api_workflows__rule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{rule_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New webhook secret */
+        post: operations["rotate_secret_api_workflows__rule_id__secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{rule_id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry-run a saved rule */
+        post: operations["dry_run_saved_api_workflows__rule_id__dry_run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{rule_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rule's recent runs */
+        get: operations["rule_runs_api_workflows__rule_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{rule_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rule's webhooks */
+        get: operations["rule_deliveries_api_workflows__rule_id__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/workflow-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What workflows did to a document */
+        get: operations["document_runs_api_documents__document_id__workflow_runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/{document_id}/notes": {
         parameters: {
             query?: never;
@@ -1409,6 +1633,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcceptPlacement
+         * @description Accept the document's pending library placement suggestion as it is.
+         */
+        AcceptPlacement: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "accept_placement";
+        };
         /** AcceptRequest */
         AcceptRequest: {
             /**
@@ -1416,6 +1651,16 @@ export interface components {
              * @description File under this path instead of the suggested one (created if new).
              */
             path?: string | null;
+        };
+        /** AddTags */
+        AddTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "add_tags";
+            /** Tags */
+            tags: string[];
         };
         /** AdminOverview */
         AdminOverview: {
@@ -1437,6 +1682,19 @@ export interface components {
          * @enum {string}
          */
         AfterAction: "none" | "seen" | "flag" | "move" | "delete";
+        /**
+         * ApplySuggestions
+         * @description Apply the document's pending extracted field values (all, or these fields).
+         */
+        ApplySuggestions: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "apply_suggestions";
+            /** Fields */
+            fields?: string[] | null;
+        };
         /** AskCitation */
         AskCitation: {
             /**
@@ -1889,6 +2147,28 @@ export interface components {
             /** Description */
             description?: string | null;
         };
+        /** CategoryIs */
+        CategoryIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "category";
+            /** Path */
+            path: string;
+            /**
+             * Prefix
+             * @description Also match the categories below the path.
+             * @default false
+             */
+            prefix: boolean;
+            /**
+             * None
+             * @description Match documents without a category instead (path ignored).
+             * @default false
+             */
+            none: boolean;
+        };
         /** CategoryNode */
         CategoryNode: {
             /**
@@ -1945,6 +2225,17 @@ export interface components {
              * @example Finance/Bills
              */
             path?: string | null;
+        };
+        /** ChangeOut */
+        ChangeOut: {
+            /** Action */
+            action: string;
+            /** Summary */
+            summary: string;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
         };
         /** ConfigEntry */
         ConfigEntry: {
@@ -2173,6 +2464,33 @@ export interface components {
              * @description What is wrong, each with the command that fixes it.
              */
             problems: string[];
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /** Id */
+            id: number;
+            /** Document Id */
+            document_id: number | null;
+            /** Url */
+            url: string;
+            /** Status */
+            status: string;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
         };
         /**
          * Directory
@@ -2467,6 +2785,39 @@ export interface components {
              */
             tags?: string[] | null;
         };
+        /** DryRunMatchOut */
+        DryRunMatchOut: {
+            /** Document Id */
+            document_id: number;
+            /** Title */
+            title: string | null;
+            /** Original Name */
+            original_name: string | null;
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+            /** Error */
+            error: string | null;
+        };
+        /** DryRunOut */
+        DryRunOut: {
+            /**
+             * Scanned
+             * @description Documents looked at (the newest first).
+             */
+            scanned: number;
+            /**
+             * Matched
+             * @description How many of them the rule matches.
+             */
+            matched: number;
+            /**
+             * Truncated
+             * @description More documents exist than were scanned, or more matched than are listed.
+             */
+            truncated: boolean;
+            /** Matches */
+            matches: components["schemas"]["DryRunMatchOut"][];
+        };
         /** ErrorBody */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -2657,6 +3008,11 @@ export interface components {
              */
             owner_id?: number | null;
         };
+        /** FieldAcceptRequest */
+        FieldAcceptRequest: {
+            /** @description Set the field to this value instead of the suggested one (validated against the field's type). */
+            value: components["schemas"]["JsonValue"];
+        };
         /** FieldChangeOut */
         FieldChangeOut: {
             /** Slug */
@@ -2666,6 +3022,60 @@ export interface components {
             old: components["schemas"]["JsonValue"];
             /** @description null: cleared. */
             new: components["schemas"]["JsonValue"];
+        };
+        /**
+         * FieldOp
+         * @enum {string}
+         */
+        FieldOp: "=" | "!=" | ">" | "<" | "empty" | "not_empty";
+        /** FieldSuggestion */
+        FieldSuggestion: {
+            /** Id */
+            id: number;
+            /** Document Id */
+            document_id: number;
+            /** Document Title */
+            document_title: string | null;
+            /** Original Name */
+            original_name: string | null;
+            /** Field Id */
+            field_id: number;
+            /** Field Slug */
+            field_slug: string;
+            /** Field Name */
+            field_name: string;
+            field_type: components["schemas"]["FieldType"];
+            /**
+             * Options
+             * @description A select field's choices (empty for other types).
+             */
+            options: string[];
+            /** @description The suggested value in the field's canonical form (see /api/fields). */
+            value: components["schemas"]["JsonValue"];
+            /** Confidence */
+            confidence: number | null;
+            /**
+             * Method
+             * @description "offline" or "llm <model>".
+             */
+            method: string;
+            /**
+             * Evidence
+             * @description The words of the document the value was read from.
+             */
+            evidence: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "accepted" | "rejected";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
         };
         /**
          * FieldType
@@ -2693,6 +3103,25 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** FieldValueIs */
+        FieldValueIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "field";
+            /**
+             * Field
+             * @description The field's slug.
+             */
+            field: string;
+            op: components["schemas"]["FieldOp"];
+            /**
+             * Value
+             * @description Compared after parsing by the field's type.
+             */
+            value?: unknown;
         };
         /** GroupCreate */
         GroupCreate: {
@@ -2799,6 +3228,19 @@ export interface components {
          */
         IngestMode: "attachments" | "message" | "both";
         JsonValue: unknown;
+        /** KindIs */
+        KindIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "kind";
+            /**
+             * Kinds
+             * @description Document kinds, e.g. pdf, image, text.
+             */
+            kinds: string[];
+        };
         /** LanguageChange */
         LanguageChange: {
             /**
@@ -3317,6 +3759,24 @@ export interface components {
              */
             missing_folders: string[];
         };
+        /**
+         * Match
+         * @enum {string}
+         */
+        Match: "all" | "any";
+        /** MediaTypeIs */
+        MediaTypeIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "media_type";
+            /**
+             * Media Types
+             * @description Media types; "image/*" matches a family.
+             */
+            media_types: string[];
+        };
         /** MessageCounts */
         MessageCounts: {
             /**
@@ -3380,6 +3840,19 @@ export interface components {
              * @description Failed rows at the model's stage.
              */
             failed?: number | null;
+        };
+        /** NameGlob */
+        NameGlob: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "name_glob";
+            /**
+             * Pattern
+             * @description A file name glob such as "*.pdf".
+             */
+            pattern: string;
         };
         /** NoteIn */
         NoteIn: {
@@ -3483,6 +3956,29 @@ export interface components {
              */
             threshold: number;
         };
+        /** OrderIn */
+        OrderIn: {
+            /**
+             * Ids
+             * @description Every rule id, in the new order.
+             */
+            ids: number[];
+        };
+        /**
+         * Outcome
+         * @enum {string}
+         */
+        Outcome: "applied" | "no_change" | "error";
+        /** OwnerIs */
+        OwnerIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "owner";
+            /** Usernames */
+            usernames: string[];
+        };
         /**
          * PageInfo
          * @description One page of a PDF or multi-page image: where its text came from and how sure OCR was.
@@ -3566,6 +4062,26 @@ export interface components {
         Page_Failure_: {
             /** Items */
             items: components["schemas"]["Failure"][];
+            /**
+             * Total
+             * @description Items matching, across all pages.
+             */
+            total: number;
+            /**
+             * Limit
+             * @description Items per page asked for.
+             */
+            limit: number;
+            /**
+             * Offset
+             * @description Items skipped.
+             */
+            offset: number;
+        };
+        /** Page[FieldSuggestion] */
+        Page_FieldSuggestion_: {
+            /** Items */
+            items: components["schemas"]["FieldSuggestion"][];
             /**
              * Total
              * @description Items matching, across all pages.
@@ -3707,6 +4223,16 @@ export interface components {
             /** Backends */
             backends: components["schemas"]["BackendReadiness"][];
         };
+        /** RemoveTags */
+        RemoveTags: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "remove_tags";
+            /** Tags */
+            tags: string[];
+        };
         /** ReprocessRequest */
         ReprocessRequest: {
             /** @description Stage to start from; successors follow. Null: from the entry stages. */
@@ -3727,6 +4253,151 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "member";
+        /** RuleCreated */
+        RuleCreated: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Enabled */
+            enabled: boolean;
+            trigger: components["schemas"]["Trigger"];
+            /** Sources */
+            sources: components["schemas"]["Source"][];
+            /** Schedule Minutes */
+            schedule_minutes: number | null;
+            match: components["schemas"]["Match"];
+            /** Conditions */
+            conditions: (components["schemas"]["KindIs"] | components["schemas"]["MediaTypeIs"] | components["schemas"]["SourceIs"] | components["schemas"]["NameGlob"] | components["schemas"]["TextContains"] | components["schemas"]["TextRegex"] | components["schemas"]["CategoryIs"] | components["schemas"]["TagIs"] | components["schemas"]["FieldValueIs"] | components["schemas"]["OwnerIs"])[];
+            /** Actions */
+            actions: (components["schemas"]["SetCategory"] | components["schemas"]["AddTags"] | components["schemas"]["RemoveTags"] | components["schemas"]["SetFields"] | components["schemas"]["SetOwner"] | components["schemas"]["Share"] | components["schemas"]["AcceptPlacement"] | components["schemas"]["ApplySuggestions"] | components["schemas"]["Webhook"])[];
+            /** Last Scheduled At */
+            last_scheduled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Last Error
+             * @description The latest run's error, when the latest run failed.
+             */
+            last_error?: string | null;
+            /**
+             * Errors
+             * @description Runs that ended in an error, of the last 100.
+             * @default 0
+             */
+            errors: number;
+            /**
+             * Secret
+             * @description The webhook signing secret; shown this once.
+             */
+            secret: string;
+        };
+        /**
+         * RuleIn
+         * @description A rule as sent to create, change or dry-run it.
+         */
+        RuleIn: {
+            /** Name */
+            name: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            trigger: components["schemas"]["Trigger"];
+            /**
+             * Sources
+             * @description For the added trigger; none: every source.
+             */
+            sources?: components["schemas"]["Source"][];
+            /**
+             * Schedule Minutes
+             * @description For scheduled rules.
+             */
+            schedule_minutes?: number | null;
+            /** @default all */
+            match: components["schemas"]["Match"];
+            /** Conditions */
+            conditions?: (components["schemas"]["KindIs"] | components["schemas"]["MediaTypeIs"] | components["schemas"]["SourceIs"] | components["schemas"]["NameGlob"] | components["schemas"]["TextContains"] | components["schemas"]["TextRegex"] | components["schemas"]["CategoryIs"] | components["schemas"]["TagIs"] | components["schemas"]["FieldValueIs"] | components["schemas"]["OwnerIs"])[];
+            /** Actions */
+            actions: (components["schemas"]["SetCategory"] | components["schemas"]["AddTags"] | components["schemas"]["RemoveTags"] | components["schemas"]["SetFields"] | components["schemas"]["SetOwner"] | components["schemas"]["Share"] | components["schemas"]["AcceptPlacement"] | components["schemas"]["ApplySuggestions"] | components["schemas"]["Webhook"])[];
+        };
+        /** RuleOut */
+        RuleOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Enabled */
+            enabled: boolean;
+            trigger: components["schemas"]["Trigger"];
+            /** Sources */
+            sources: components["schemas"]["Source"][];
+            /** Schedule Minutes */
+            schedule_minutes: number | null;
+            match: components["schemas"]["Match"];
+            /** Conditions */
+            conditions: (components["schemas"]["KindIs"] | components["schemas"]["MediaTypeIs"] | components["schemas"]["SourceIs"] | components["schemas"]["NameGlob"] | components["schemas"]["TextContains"] | components["schemas"]["TextRegex"] | components["schemas"]["CategoryIs"] | components["schemas"]["TagIs"] | components["schemas"]["FieldValueIs"] | components["schemas"]["OwnerIs"])[];
+            /** Actions */
+            actions: (components["schemas"]["SetCategory"] | components["schemas"]["AddTags"] | components["schemas"]["RemoveTags"] | components["schemas"]["SetFields"] | components["schemas"]["SetOwner"] | components["schemas"]["Share"] | components["schemas"]["AcceptPlacement"] | components["schemas"]["ApplySuggestions"] | components["schemas"]["Webhook"])[];
+            /** Last Scheduled At */
+            last_scheduled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Last Error
+             * @description The latest run's error, when the latest run failed.
+             */
+            last_error?: string | null;
+            /**
+             * Errors
+             * @description Runs that ended in an error, of the last 100.
+             * @default 0
+             */
+            errors: number;
+        };
+        /** RunOut */
+        RunOut: {
+            /** Id */
+            id: number;
+            /** Rule Id */
+            rule_id: number | null;
+            /** Rule Name */
+            rule_name: string;
+            /** Document Id */
+            document_id: number;
+            trigger: components["schemas"]["Trigger"];
+            outcome: components["schemas"]["Outcome"];
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+            /** Error */
+            error: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** SearchHit */
         SearchHit: {
             /** Document Id */
@@ -3836,6 +4507,14 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** SecretOut */
+        SecretOut: {
+            /**
+             * Secret
+             * @description The new webhook signing secret; shown this once.
+             */
+            secret: string;
+        };
         /**
          * Security
          * @enum {string}
@@ -3872,6 +4551,62 @@ export interface components {
              * @description When the login session ends (cookie sessions).
              */
             expires_at?: string | null;
+        };
+        /**
+         * SetCategory
+         * @description File the document under a library path (created when missing): the placement is decided.
+         */
+        SetCategory: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "set_category";
+            /** Path */
+            path: string;
+        };
+        /** SetFields */
+        SetFields: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "set_fields";
+            /**
+             * Values
+             * @description {slug: value}; null clears the field.
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /** SetOwner */
+        SetOwner: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "set_owner";
+            /** Username */
+            username: string;
+        };
+        /** Share */
+        Share: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "share";
+            /** Username */
+            username?: string | null;
+            /** Group */
+            group?: string | null;
+            /**
+             * Permission
+             * @default view
+             * @enum {string}
+             */
+            permission: "view" | "edit";
         };
         /** ShareOut */
         ShareOut: {
@@ -3915,6 +4650,22 @@ export interface components {
             visible_to_all: boolean;
             /** Shares */
             shares: components["schemas"]["ShareOut"][];
+        };
+        /**
+         * Source
+         * @description A document's way in (documents.source).
+         * @enum {string}
+         */
+        Source: "upload" | "inbox" | "cli" | "news" | "mail";
+        /** SourceIs */
+        SourceIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "source";
+            /** Sources */
+            sources: components["schemas"]["Source"][];
         };
         /** StageControl */
         StageControl: {
@@ -4080,6 +4831,48 @@ export interface components {
             created_at: string;
             /** Decided At */
             decided_at: string | null;
+        };
+        /** TagIs */
+        TagIs: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "tag";
+            /** Tag */
+            tag: string;
+            /**
+             * Absent
+             * @description Match documents that do not have the tag.
+             * @default false
+             */
+            absent: boolean;
+        };
+        /** TextContains */
+        TextContains: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text_contains";
+            /**
+             * Text
+             * @description Words the text contains (any case).
+             */
+            text: string;
+        };
+        /** TextRegex */
+        TextRegex: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "text_regex";
+            /**
+             * Pattern
+             * @description A regular expression (any case).
+             */
+            pattern: string;
         };
         /** Throughput */
         Throughput: {
@@ -4267,6 +5060,11 @@ export interface components {
             document_ids: number[];
         };
         /**
+         * Trigger
+         * @enum {string}
+         */
+        Trigger: "added" | "processed" | "updated" | "scheduled";
+        /**
          * UploadResult
          * @description The outcome of one upload: a new document, or the existing one with the same content.
          */
@@ -4427,6 +5225,22 @@ export interface components {
         VisibilityUpdate: {
             /** Visible To All */
             visible_to_all: boolean;
+        };
+        /**
+         * Webhook
+         * @description POST the document's JSON to a URL, signed; delivered later by the webhook runner.
+         */
+        Webhook: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook";
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
         };
         /**
          * Window
@@ -7512,6 +8326,227 @@ export interface operations {
             };
             /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_field_suggestions_api_library_field_suggestions_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only these documents' suggestions (repeat the parameter). */
+                document_id?: number[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FieldSuggestion_"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    accept_field_suggestion_api_library_field_suggestions__field_suggestion_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Field suggestion id. */
+                field_suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FieldAcceptRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldSuggestion"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such suggestion */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already decided */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_field_suggestion_api_library_field_suggestions__field_suggestion_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Field suggestion id. */
+                field_suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldSuggestion"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such suggestion */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already decided */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10684,6 +11719,862 @@ export interface operations {
             };
         };
     };
+    list_rules_api_workflows_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_rule_api_workflows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleCreated"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reorder_api_workflows_order_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dry_run_unsaved_api_workflows_dry_run_post: {
+        parameters: {
+            query?: {
+                /** @description How many, the newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    all_runs_api_workflows_runs_get: {
+        parameters: {
+            query?: {
+                /** @description How many, the newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_rule_api_workflows__rule_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_rule_api_workflows__rule_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_rule_api_workflows__rule_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_secret_api_workflows__rule_id__secret_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dry_run_saved_api_workflows__rule_id__dry_run_post: {
+        parameters: {
+            query?: {
+                /** @description How many, the newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunOut"];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rule_runs_api_workflows__rule_id__runs_get: {
+        parameters: {
+            query?: {
+                /** @description How many, the newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rule_deliveries_api_workflows__rule_id__deliveries_get: {
+        parameters: {
+            query?: {
+                /** @description How many, the newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workflow rule id. */
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such rule */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    document_runs_api_documents__document_id__workflow_runs_get: {
+        parameters: {
+            query?: {
+                /** @description How many, the newest first. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Document id. */
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"][];
+                };
+            };
+            /** @description Not authenticated: send `Authorization: Bearer <token>` or log in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated request without a valid X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such document */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_notes_api_documents__document_id__notes_get: {
         parameters: {
             query?: never;
@@ -11570,7 +13461,10 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiSearchGetParametersQueryModeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/search"]["get"]["parameters"]["query"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const pathsApiLibrarySuggestionsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/library/suggestions"]["get"]["parameters"]["query"]["status"]> = ["pending", "accepted", "rejected"];
+export const acceptPlacementTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AcceptPlacement"]["type"]> = ["accept_placement"];
+export const addTagsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AddTags"]["type"]> = ["add_tags"];
 export const afterActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterAction"]> = ["none", "seen", "flag", "move", "delete"];
+export const applySuggestionsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApplySuggestions"]["type"]> = ["apply_suggestions"];
 export const askResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskResponse"]["mode"]> = ["extractive", "llm"];
 export const askStoredTurnModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AskStoredTurn"]["mode"]> = ["extractive", "llm"];
 export const auditActionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditAction"]> = ["login", "login_failed", "logout", "upload", "download", "edit", "share", "unshare", "delete", "restore", "purge", "suggestion_accept", "suggestion_reject", "queue", "feed", "mail", "user", "group", "token", "password", "bulk", "note"];
@@ -11585,31 +13479,54 @@ export const bulkSetCategoryTypeValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const bulkSetFieldsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkSetFields"]["type"]> = ["set_fields"];
 export const bulkSetOwnerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkSetOwner"]["type"]> = ["set_owner"];
 export const bulkShareTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkShare"]["type"]> = ["share"];
+export const categoryIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CategoryIs"]["type"]> = ["category"];
 export const documentAccessValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentAccess"]> = ["view", "edit", "owner"];
 export const documentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentKind"]> = ["pdf", "document", "presentation", "spreadsheet", "html", "text", "ebook", "email", "image", "audio", "video", "archive", "news", "unknown"];
 export const documentSortValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentSort"]> = ["-created_at", "created_at", "-updated_at", "updated_at", "-published_at", "published_at", "title", "-title", "-size_bytes", "size_bytes"];
 export const feedFetchResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedFetchResult"]["status"]> = ["ok", "warning", "not_modified", "error"];
 export const feedOutLast_statusAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FeedOut"]["last_status"]> = ["ok", "warning", "not_modified", "error"];
+export const fieldOpValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldOp"]> = ["=", "!=", ">", "<", "empty", "not_empty"];
+export const fieldSuggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldSuggestion"]["status"]> = ["pending", "accepted", "rejected"];
 export const fieldTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldType"]> = ["text", "long_text", "integer", "decimal", "money", "date", "boolean", "url", "select", "document_link", "user"];
+export const fieldValueIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FieldValueIs"]["type"]> = ["field"];
 export const ingestModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestMode"]> = ["attachments", "message", "both"];
+export const kindIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KindIs"]["type"]> = ["kind"];
 export const languageChangeLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageChange"]["language"]> = ["en", "ko"];
 export const languageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LanguageSource"]> = ["requested", "default", "detected", "model"];
 export const mailMessageDocumentOutRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailMessageDocumentOut"]["role"]> = ["message", "attachment"];
 export const mailProgressStateAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MailProgress"]["state"]> = ["reading", "idle"];
+export const matchValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Match"]> = ["all", "any"];
+export const mediaTypeIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaTypeIs"]["type"]> = ["media_type"];
 export const messageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MessageStatus"]> = ["pending", "ingested", "failed", "rejected"];
+export const nameGlobTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NameGlob"]["type"]> = ["name_glob"];
+export const outcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Outcome"]> = ["applied", "no_change", "error"];
+export const ownerIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OwnerIs"]["type"]> = ["owner"];
 export const pageSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PageSource"]> = ["layer", "ocr", "layer+ocr", "blank", "skipped", "failed"];
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["view", "edit"];
 export const pipelineStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineStatus"]> = ["queued", "processing", "failed", "done"];
 export const pollStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PollStatus"]> = ["ok", "warning", "error"];
 export const processStageValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProcessStage"]> = ["extract", "markdown", "stt", "index", "classify", "summarize", "embed", "preview", "thumbnail"];
 export const queueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["QueueStatus"]> = ["pending", "processing", "completed", "failed"];
+export const removeTagsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RemoveTags"]["type"]> = ["remove_tags"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "member"];
 export const searchHitMatchedValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchHit"]["matched"]> = ["fulltext", "vector", "note"];
 export const searchResponseModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SearchResponse"]["mode"]> = ["hybrid", "fulltext", "vector"];
 export const securityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Security"]> = ["tls", "starttls"];
 export const sessionInfoMethodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionInfo"]["method"]> = ["session", "token"];
+export const setCategoryTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetCategory"]["type"]> = ["set_category"];
+export const setFieldsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetFields"]["type"]> = ["set_fields"];
+export const setOwnerTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetOwner"]["type"]> = ["set_owner"];
+export const shareTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Share"]["type"]> = ["share"];
+export const sharePermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Share"]["permission"]> = ["view", "edit"];
+export const sourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Source"]> = ["upload", "inbox", "cli", "news", "mail"];
+export const sourceIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceIs"]["type"]> = ["source"];
 export const suggestionStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Suggestion"]["status"]> = ["pending", "accepted", "rejected"];
+export const tagIsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TagIs"]["type"]> = ["tag"];
+export const textContainsTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TextContains"]["type"]> = ["text_contains"];
+export const textRegexTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TextRegex"]["type"]> = ["text_regex"];
 export const transcriptFlagValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TranscriptFlag"]> = ["low_confidence", "repetitive", "unread_speech", "not_english"];
+export const triggerValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Trigger"]> = ["added", "processed", "updated", "scheduled"];
 export const uploadResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UploadResult"]["status"]> = ["added", "duplicate", "in_trash"];
 export const userOutLanguageAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserOut"]["language"]> = ["en", "ko"];
+export const webhookTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Webhook"]["type"]> = ["webhook"];
 export const windowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Window"]> = ["1h", "3h", "12h", "7d"];
