@@ -197,6 +197,7 @@ def poll_account(
 ) -> PollOutcome:
     """Poll one account now. Connection, login and folder errors come back in the outcome (status
     "error"); AccountBusy when it is being polled already; database errors are raised."""
+    _snapshot(database, account_id)  # a missing account is AccountNotFound before its (int4-keyed) lock is tried
     with account_lock(database, account_id) as conn:
         if conn is None:
             raise AccountBusy(
