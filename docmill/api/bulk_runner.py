@@ -5,10 +5,10 @@ chunk (docmill.api.services.bulk). Several api processes share the table; each j
 from __future__ import annotations
 
 import logging
-import threading
 
 from docmill.api.services import bulk
 from docmill.db.engine import Database
+from docmill.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +47,8 @@ def run_pending(
         count += 1
 
 
-class BulkRunner:
+class BulkRunner(Periodic):
     def __init__(self, database: Database, poll_s: float = POLL_S) -> None:
         self.database, self.poll_s = database, poll_s
         self.worker = bulk.worker_name() + ":bulk"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="docmill-bulk", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.poll_s):
-            try:
-                run_pending(self.database, self.worker)
-            except Exception as exc:  # the database went away: the next round tries again
-                log.warning("bulk runner: %s", exc)
+        super().__init__("docmill-bulk", poll_s, lambda: run_pending(database, self.worker))

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from docmill.audit import log as audit
 from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.ingest import trash
+from docmill.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -24,22 +24,7 @@ def run_once(database: Database, settings: Settings) -> tuple[int, int]:
     return len(purged), dropped
 
 
-class Housekeeper:
+class Housekeeper(Periodic):
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database, self.settings = database, settings
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="docmill-housekeeping", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.settings.housekeeping_interval):
-            try:
-                run_once(self.database, self.settings)
-            except Exception as exc:  # the next round tries again
-                log.warning("housekeeping failed: %s", exc)
+        super().__init__("docmill-housekeeping", settings.housekeeping_interval, lambda: run_once(database, settings))

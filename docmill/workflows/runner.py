@@ -8,7 +8,6 @@ process at a time), then records when it ran; documents it changes get a run eac
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from docmill.config import Settings
 from docmill.db.engine import Database
 from docmill.fields.service import specs as field_specs
 from docmill.models import Document, WorkflowRule
+from docmill.periodic import Periodic
 from docmill.workflows.engine import RuleResult, load_rule, record_result, run_rule
 from docmill.workflows.types import Outcome, Trigger
 from docmill.workflows.webhooks import QUERIES, RoundResult, deliver_due
@@ -96,26 +96,18 @@ def run_once(database: Database, settings: Settings) -> tuple[RoundResult, Sched
     return deliver_due(database, settings), run_due_scheduled(database)
 
 
-class WorkflowRunner:
+class WorkflowRunner(Periodic):
     """The runner's thread; start() after the schema check, stop() at shutdown."""
 
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database, self.settings = database, settings
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="docmill-workflows", daemon=True)
+        super().__init__(
+            "docmill-workflows",
+            settings.workflow_interval,
+            lambda: run_once(database, settings),
+            join_s=settings.webhook_timeout_s + 5,
+        )
 
     def start(self) -> None:
         if self.settings.workflow_interval > 0:
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=self.settings.webhook_timeout_s + 5)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.settings.workflow_interval):
-            try:
-                run_once(self.database, self.settings)
-            except Exception as exc:  # the next round tries again
-                log.warning("the workflow runner's round failed: %s", exc)
+            super().start()

@@ -4,16 +4,14 @@ plain secret, so it is encrypted, not hashed. Losing the key file loses the secr
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
-import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from docmill.config import Settings
 from docmill.errors import Permanent
+from docmill.privacy import fernet_key
 
 KEY_NAME = "workflows.key"
 
@@ -22,27 +20,10 @@ def key_path(settings: Settings) -> Path:
     return settings.data_dir / "secrets" / KEY_NAME
 
 
-def _create_key(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".workflows-key-", dir=path.parent)  # 0600
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(Fernet.generate_key())
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # atomic; never replaces a key another process wrote first
-    finally:
-        os.unlink(tmp)
-
-
 def _fernet(settings: Settings) -> Fernet:
     path = key_path(settings)
-    if not path.exists():
-        _create_key(path)
     try:
-        return Fernet(path.read_bytes().strip())
+        return fernet_key(path)
     except (ValueError, OSError) as exc:
         raise Permanent(
             f"the workflows key file {path} cannot be used ({exc})",

@@ -7,15 +7,13 @@ the stored passwords, nothing else: set each account's password again.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from docmill.collector.mail.types import MailConnectionError, MailErrorKind
 from docmill.config import Settings
+from docmill.privacy import fernet_key
 
 KEY_NAME = "mail.key"
 
@@ -24,28 +22,10 @@ def key_path(settings: Settings) -> Path:
     return settings.data_dir / "secrets" / KEY_NAME
 
 
-def _create_key(path: Path) -> None:
-    """Write a new key at `path` unless one appears there first (another process won the race)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".mail-key-", dir=path.parent)  # mkstemp creates it 0600
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(Fernet.generate_key())
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)  # atomic, and never replaces a key that exists
-    finally:
-        os.unlink(tmp)
-
-
 def load_key(settings: Settings) -> Fernet:
     path = key_path(settings)
-    if not path.exists():
-        _create_key(path)
     try:
-        return Fernet(path.read_bytes().strip())
+        return fernet_key(path)
     except (ValueError, OSError) as exc:
         raise MailConnectionError(
             MailErrorKind.SECRET,
