@@ -18,6 +18,7 @@ def _seen(client: TestClient, who: Account) -> dict[str, object]:
     search = client.get("/api/search", params={"q": "zanzibar", "mode": "fulltext"}, headers=h).json()
     dashboard = client.get("/api/dashboard", headers=h).json()
     suggestions = client.get("/api/library/suggestions", headers=h).json()
+    field_suggestions = client.get("/api/library/field-suggestions", headers=h).json()
     tree = client.get("/api/categories", headers=h).json()
     return {
         "documents": documents["total"],
@@ -27,6 +28,8 @@ def _seen(client: TestClient, who: Account) -> dict[str, object]:
         "dashboard_private": dashboard["category_counts"].get("Private", 0),
         "dashboard_suggestions": dashboard["library_pending_suggestions"],
         "suggestions": suggestions["total"],
+        "field_suggestions": field_suggestions["total"],
+        "dashboard_field_suggestions": dashboard["library_pending_field_suggestions"],
         "category_total": sum(c["total"] for c in tree["categories"]) + tree["uncategorized"],
     }
 
@@ -43,6 +46,8 @@ def test_a_stranger_sees_nothing_of_a_private_document(
         "dashboard_private": 0,
         "dashboard_suggestions": 0,
         "suggestions": 0,
+        "field_suggestions": 0,
+        "dashboard_field_suggestions": 0,
         "category_total": 0,
     }
     assert _seen(client, people.stranger) == nothing
@@ -54,6 +59,8 @@ def test_a_stranger_sees_nothing_of_a_private_document(
         "dashboard_private": 1,
         "dashboard_suggestions": 1,
         "suggestions": 1,
+        "field_suggestions": 1,
+        "dashboard_field_suggestions": 1,
         "category_total": 1,
     }
     for who in (people.owner, people.viewer, people.editor, people.admin):

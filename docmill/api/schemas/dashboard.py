@@ -23,6 +23,9 @@ class Dashboard(BaseModel):
         description="When the category and document counts were taken (refreshed every few seconds)."
     )
     library_pending_suggestions: int = Field(ge=0, description="Library suggestions waiting for a decision.")
+    library_pending_field_suggestions: int = Field(
+        ge=0, description="Suggested field values (of documents the caller may see) waiting for a decision."
+    )
     queue_lag: list[StageLag] = Field(description="One entry per registry stage, in registry order.")
     throughput: Throughput
     recent_failures: list[Failure] = Field(description="The newest failures not retried yet.")

@@ -16,6 +16,7 @@ from docmill.api.schemas.dashboard import Dashboard, Throughput
 from docmill.api.schemas.queue import Failure, StageLag
 from docmill.api.sql import QUERIES
 from docmill.db.engine import Database
+from docmill.fields import suggestions as field_suggestions
 from docmill.library.service import category_tree, pending_count
 from docmill.permissions.access import Viewer, view_sql
 from docmill.pipeline import operations
@@ -151,6 +152,7 @@ def dashboard(conn: Any, categories: CategoryCountsSnapshot | None, viewer: View
         document_count=sum(categories.counts.values()) + categories.uncategorized,
         category_counts_as_of=categories.as_of,
         library_pending_suggestions=pending_suggestions,
+        library_pending_field_suggestions=field_suggestions.pending_count(conn, viewer),
         queue_lag=stage_lag(conn),
         throughput=Throughput(window_sec=THROUGHPUT_WINDOW_S, total=sum(done.values()), per_stage=done),
         recent_failures=_visible_failures(conn, viewer, failures(conn, limit=RECENT_FAILURES)),

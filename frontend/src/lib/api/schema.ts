@@ -2396,6 +2396,11 @@ export interface components {
              */
             library_pending_suggestions: number;
             /**
+             * Library Pending Field Suggestions
+             * @description Suggested field values (of documents the caller may see) waiting for a decision.
+             */
+            library_pending_field_suggestions: number;
+            /**
              * Queue Lag
              * @description One entry per registry stage, in registry order.
              */

@@ -146,6 +146,7 @@ export const en = {
 	"dashboard.waiting": "waiting in the queue",
 	"dashboard.donePast": "done in the past {time}",
 	"dashboard.suggestions": "library suggestions to review",
+	"dashboard.fieldSuggestions": "and {n, number} field values to review",
 	"dashboard.queue": "Queue",
 	"dashboard.retryAll": "Retry all failed",
 	"dashboard.stage": "Stage",

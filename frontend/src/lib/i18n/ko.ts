@@ -147,6 +147,7 @@ export const ko: Record<MessageKey, string> = {
 	"dashboard.waiting": "대기열에서 대기 중",
 	"dashboard.donePast": "최근 {time} 동안 완료",
 	"dashboard.suggestions": "검토할 라이브러리 제안",
+	"dashboard.fieldSuggestions": "검토할 필드 값 {n, number}개",
 	"dashboard.queue": "대기열",
 	"dashboard.retryAll": "실패한 항목 모두 다시 시도",
 	"dashboard.stage": "단계",
