@@ -172,6 +172,15 @@ def _view(s: FieldSuggestion, doc: Document, field: CustomField) -> FieldSuggest
     )
 
 
+def _pending_condition(viewer: Viewer | None, document_ids: Sequence[int] | None) -> Any:
+    condition = sa.and_(
+        _still_open(), Document.deleted_at.is_(None), view_clause(viewer or Viewer.system(), Document.id)
+    )
+    if document_ids is not None:
+        condition = sa.and_(condition, FieldSuggestion.document_id.in_(list(document_ids)))
+    return condition
+
+
 def list_pending(
     session: Session,
     *,
@@ -182,33 +191,27 @@ def list_pending(
 ) -> tuple[list[FieldSuggestionView], int]:
     """Pending field suggestions of live documents the viewer may see (newest document first, fields in their
     order), and how many there are."""
-    condition = sa.and_(
-        _still_open(), Document.deleted_at.is_(None), view_clause(viewer or Viewer.system(), Document.id)
-    )
-    if document_ids is not None:
-        condition = sa.and_(condition, FieldSuggestion.document_id.in_(list(document_ids)))
-    base = (
+    rows = session.execute(
         sa.select(FieldSuggestion, Document, CustomField)
         .join(Document, Document.id == FieldSuggestion.document_id)
         .join(CustomField, CustomField.id == FieldSuggestion.field_id)
-        .where(condition)
-    )
-    rows = session.execute(
-        base.order_by(FieldSuggestion.document_id.desc(), CustomField.position, CustomField.id)
+        .where(_pending_condition(viewer, document_ids))
+        .order_by(FieldSuggestion.document_id.desc(), CustomField.position, CustomField.id)
         .limit(limit)
         .offset(offset)
     ).all()
+    return [_view(s, d, f) for s, d, f in rows], pending_count(session, viewer, document_ids)
+
+
+def pending_count(session: Session, viewer: Viewer | None = None, document_ids: Sequence[int] | None = None) -> int:
+    """How many pending field suggestions of live documents the viewer may see there are (the dashboard's)."""
     total = session.scalar(
         sa.select(sa.func.count())
         .select_from(FieldSuggestion)
         .join(Document, Document.id == FieldSuggestion.document_id)
-        .where(condition)
+        .where(_pending_condition(viewer, document_ids))
     )
-    return [_view(s, d, f) for s, d, f in rows], int(total or 0)
-
-
-def pending_count(session: Session, viewer: Viewer | None = None) -> int:
-    return list_pending(session, viewer=viewer, limit=0)[1]
+    return int(total or 0)
 
 
 def _pending_for_update(
