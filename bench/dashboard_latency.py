@@ -80,6 +80,7 @@ KINDS = (
 STAGE_SECONDS = {
     "extract": 0.4,
     "markdown": 3.0,
+    "index": 0.3,
     "stt": 60.0,
     "classify": 2.0,
     "summarize": 4.0,
